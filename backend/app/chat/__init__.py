@@ -1,0 +1,1 @@
+"""Answering questions: prompts, the RAG service and the chat API."""

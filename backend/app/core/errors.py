@@ -1,0 +1,89 @@
+"""Errors the API returns, and the one place where exceptions become HTTP responses.
+
+Every error body has the same shape: `{"detail": "<message for a person>", "code": "<stable code>"}`;
+clients (the web UI) translate by `code`. No stack trace ever leaves the server.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.model_prep.prepare import ModelNotPrepared
+from inference_engine import EngineError, EngineNotLoaded, InvalidPrompt
+
+log = logging.getLogger(__name__)
+
+# Error types raised by our validators (PydanticCustomError), passed to clients as codes.
+CUSTOM_VALIDATION_CODES = frozenset({"question_empty"})
+
+
+class ApiError(Exception):
+    """An error with its HTTP status, stable code and message."""
+
+    def __init__(self, status: int, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.status, self.code, self.detail = status, code, detail
+
+
+def error_response(status: int, code: str, detail: str) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": detail, "code": code})
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
+    """Status, code and message for the first problem; the code is pydantic's error type."""
+    errors = exc.errors()
+    first = errors[0] if errors else {}
+    kind = str(first.get("type", "invalid_request"))
+    location = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    if kind == "json_invalid":
+        return 400, "invalid_json", "The request body is not valid JSON."
+    if kind == "missing":
+        return 422, "missing_field", f"The field '{location}' is required."
+    if kind == "extra_forbidden":
+        return 422, "unknown_field", f"The field '{location}' is not accepted."
+    if kind in ("model_attributes_type", "dict_type"):
+        return 422, "invalid_body", "The request body must be a JSON object."
+    message = str(first.get("msg", "Invalid request."))
+    if kind in CUSTOM_VALIDATION_CODES:  # our own messages already name the field
+        return 422, kind, message
+    return 422, kind, f"{location}: {message}" if location else message
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.detail)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(*_validation_message(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        codes = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
+        return error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+
+    @app.exception_handler(EngineError)
+    async def engine_error(_: Request, exc: EngineError) -> JSONResponse:
+        if isinstance(exc, EngineNotLoaded):
+            return error_response(
+                503, "engine_not_ready", "The language model is not loaded yet; try again shortly."
+            )
+        if isinstance(exc, InvalidPrompt):
+            return error_response(422, "prompt_too_long", str(exc))
+        log.error("engine failed: %s", exc)
+        return error_response(502, "engine_failed", "The language model failed to answer; try again.")
+
+    @app.exception_handler(ModelNotPrepared)
+    async def model_missing(_: Request, exc: ModelNotPrepared) -> JSONResponse:
+        return error_response(503, "model_not_prepared", str(exc))
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error")
+        return error_response(500, "internal_error", "Internal server error.")

@@ -1,0 +1,1 @@
+"""The knowledge base: documents, chunks, embeddings, the vector index and retrieval."""

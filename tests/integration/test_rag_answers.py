@@ -1,0 +1,50 @@
+"""End to end on the real model and index: retrieval finds the document, the answer uses it."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.bootstrap import Services
+from app.chat.citations import cited_numbers
+from app.chat.prompting import NO_ANSWER
+
+
+@pytest.mark.parametrize(
+    ("question", "document", "expected"),
+    [
+        ("如何用莆仙话说“吃饭”？", "vocab-food-drink", "食饭"),
+        ("莆仙话“今天”怎么说？", "vocab-time", "今旦"),
+    ],
+)
+def test_vocabulary_question_is_answered_from_the_right_document(
+    services: Services, question: str, document: str, expected: str
+) -> None:
+    answer = services.rag.answer(question)
+    assert document in [source.doc_id for source in answer.sources]
+    assert expected in answer.answer
+    assert [source.number for source in answer.sources] == list(range(1, len(answer.sources) + 1))
+    scores = [source.score for source in answer.sources]
+    assert scores == sorted(scores, reverse=True)
+    assert answer.usage["completion_tokens"] > 0
+    assert answer.timings["total_ms"] >= answer.timings["retrieval_ms"] > 0
+
+
+def test_top_k_sets_how_many_passages_are_used(services: Services) -> None:
+    hits = services.rag.retriever.retrieve("莆仙话有几个声调？", top_k=5)
+    assert len(hits) == 5
+    assert hits[0].chunk.doc_id.startswith("phonology")
+
+
+def test_a_question_the_knowledge_base_cannot_answer_gets_the_plain_no_answer(services: Services) -> None:
+    answer = services.rag.answer("如何用Python写快速排序？")
+    assert answer.answer == NO_ANSWER
+    assert answer.sources == []
+    assert answer.usage == {}, "the model must not be asked when no passage is relevant"
+
+
+def test_answers_cite_the_passage_they_come_from(services: Services) -> None:
+    answer = services.rag.answer("莆仙话“今天”怎么说？")
+    cited = cited_numbers(answer.answer)
+    assert cited, f"no citation in {answer.answer!r}"
+    cited_texts = [s.text for s in answer.sources if s.number in cited]
+    assert any("今旦" in text for text in cited_texts)

@@ -1,0 +1,72 @@
+import itertools
+
+from app.knowledge.chunking import Chunk, chunk_document
+from app.knowledge.documents import Document, Source
+
+
+def make_document(body: str) -> Document:
+    return Document(
+        id="doc",
+        title="标题",
+        category="vocabulary",
+        body=body,
+        dialect_points=("莆田",),
+        tags=(),
+        sources=(Source("来源"),),
+        path="doc.md",
+        body_line=1,
+    )
+
+
+def test_each_section_becomes_its_own_chunk_with_its_heading() -> None:
+    body = (
+        "# 标题\n\n开头一段。\n\n## 吃饭：食饭\n普通话的“吃饭”，莆仙话说“食饭”。\n\n"
+        "## 今天：今旦\n“今天”说“今旦”。"
+    )
+    chunks = chunk_document(make_document(body), max_chars=200, overlap_chars=20)
+    assert [(c.section, c.text) for c in chunks] == [
+        ("", "开头一段。"),
+        ("吃饭：食饭", "普通话的“吃饭”，莆仙话说“食饭”。"),
+        ("今天：今旦", "“今天”说“今旦”。"),
+    ]
+    assert [c.id for c in chunks] == ["doc#0", "doc#1", "doc#2"]
+    assert chunks[1].embedding_text() == "标题 · 吃饭：食饭\n普通话的“吃饭”，莆仙话说“食饭”。"
+
+
+def test_long_paragraphs_are_cut_at_chinese_sentence_ends_never_mid_sentence() -> None:
+    sentences = [f"这是第{i}句话，讲一个莆仙话的事实。" for i in range(12)]
+    chunks = chunk_document(make_document("## 节\n" + "".join(sentences)), max_chars=60, overlap_chars=0)
+    assert len(chunks) > 1
+    assert all(len(c.text) <= 60 for c in chunks)
+    for chunk in chunks:
+        assert chunk.text.endswith("。")
+    assert "".join(c.text for c in chunks) == "".join(sentences)
+
+
+def test_consecutive_chunks_of_a_section_overlap_by_whole_sentences() -> None:
+    sentences = [f"第{i}句说明莆仙话。" for i in range(10)]
+    chunks = chunk_document(make_document("## 节\n" + "".join(sentences)), max_chars=40, overlap_chars=12)
+    for previous, following in itertools.pairwise(chunks):
+        last_sentence = previous.text.split("。")[-2] + "。"
+        assert following.text.startswith(last_sentence)
+
+
+def test_other_sentence_ends_and_closing_quotes_stay_with_their_sentence() -> None:
+    body = "## 节\n" + "他说：“食饭了！”你呢？好；走吧。" * 6
+    chunks = chunk_document(make_document(body), max_chars=30, overlap_chars=0)
+    for chunk in chunks:
+        assert not chunk.text.startswith("”")
+        assert chunk.text[-1] in "！？；。”"
+
+
+def test_a_sentence_longer_than_a_chunk_is_cut_by_length() -> None:
+    chunks = chunk_document(make_document("## 节\n" + "长" * 250), max_chars=100, overlap_chars=0)
+    assert [len(c.text) for c in chunks] == [100, 100, 50]
+
+
+def test_table_rows_keep_their_line_breaks() -> None:
+    table = "\n".join(f"| {i} | 阴平 | 533 |" for i in range(20))
+    chunks = chunk_document(make_document("## 声调\n" + table), max_chars=120, overlap_chars=0)
+    assert all(isinstance(c, Chunk) for c in chunks)
+    for chunk in chunks:
+        assert all(line.startswith("|") for line in chunk.text.split("\n"))
