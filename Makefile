@@ -25,7 +25,6 @@ models: $(STAMP)
 setup: models
 
 run: setup
-	$(BIN)/puxian ingest
 	$(BIN)/puxian serve
 
 serve: run

@@ -69,11 +69,13 @@ def _bench_rag(settings: Settings, args: argparse.Namespace) -> int:
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.bootstrap import build_services
     from app.main import create_app
 
     host, port = args.host or settings.host, args.port or settings.port
     log.info("starting on http://%s:%d (loading models first)", host, port)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    app = create_app(settings, services_factory=lambda s: build_services(s, show_progress=True))
+    uvicorn.run(app, host=host, port=port, log_config=None)
     return 0
 
 

@@ -32,3 +32,8 @@ def test_answers_that_already_cite_or_share_nothing_are_left_alone() -> None:
     assert attach_citations("说“食饭”[1]。", "吃饭？", PASSAGES) == "说“食饭”[1]。"
     assert attach_citations("根据资料，不清楚。", "吃饭？", PASSAGES) == "根据资料，不清楚。"
     assert attach_citations("食饭", "吃饭？", []) == "食饭"
+
+
+def test_on_a_tie_only_the_better_ranked_passage_is_cited() -> None:
+    tied = [(1, "今旦 是今天"), (2, "今旦 ging1 dua4"), (3, "今旦 读 nua4")]
+    assert attach_citations("说“今旦”。", "今天怎么说？", tied) == "说“今旦” [1]。"

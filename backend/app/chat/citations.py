@@ -51,7 +51,8 @@ def attach_citations(answer: str, question: str, passages: Sequence[tuple[int, s
     best = max(overlap for overlap, _ in overlaps)
     if best == 0:
         return answer
-    marks = "".join(f"[{number}]" for overlap, number in overlaps if overlap == best)
+    # On a tie the better-ranked (first listed) passage is cited: one marker is evidence, three are noise.
+    number = next(number for overlap, number in overlaps if overlap == best)
     body = answer.rstrip()
     end = len(body.rstrip(_TRAILING_PUNCTUATION))
-    return f"{body[:end]} {marks}{body[end:]}"
+    return f"{body[:end]} [{number}]{body[end:]}"
