@@ -39,6 +39,7 @@ def test_seed_quick_start_runs_on_the_default_model(llm_path: Path) -> None:
         assert len(results) == 2
         assert all(r["throughput"] > 0 for r in results)
         assert engine.info()["device"] == "cpu"
+        assert engine.warmup() > 0
     finally:
         engine.unload()
     assert engine.state is EngineState.UNLOADED
