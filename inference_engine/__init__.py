@@ -1,7 +1,8 @@
-"""Inference engines behind one interface: Transformers (CPU/GPU) and vLLM (GPU).
+"""Inference engines behind one interface: Transformers (CPU/GPU), vLLM (GPU), OpenAI-compatible servers.
 
 Standalone: nothing here imports the web application. Heavy libraries (torch, transformers,
-vllm) are imported when a model is loaded, not when this package is imported.
+vllm) are imported when a model is loaded, not when this package is imported; `httpx` is the one
+import beyond the standard library.
 """
 
 from inference_engine.base_engine import BaseInferenceEngine, GenerationStream
@@ -16,6 +17,8 @@ from inference_engine.errors import (
     InvalidPrompt,
     ModelLoadError,
 )
+from inference_engine.openai_engine import OpenAIEngine
+from inference_engine.registry import build_engine, engine_from_env, engine_from_settings, engine_names
 from inference_engine.transformers_engine import TransformersEngine
 from inference_engine.vllm_engine import VLLMEngine
 
@@ -33,8 +36,13 @@ __all__ = [
     "InvalidConfig",
     "InvalidPrompt",
     "ModelLoadError",
+    "OpenAIEngine",
     "Prompt",
     "SamplingOverrides",
     "TransformersEngine",
     "VLLMEngine",
+    "build_engine",
+    "engine_from_env",
+    "engine_from_settings",
+    "engine_names",
 ]

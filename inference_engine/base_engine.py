@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import dataclasses
+import logging
 import statistics
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -19,7 +20,9 @@ from inference_engine.datatypes import (
     Prompt,
     SamplingOverrides,
 )
-from inference_engine.errors import EngineNotLoaded
+from inference_engine.errors import EngineError, EngineNotLoaded, ModelLoadError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,11 @@ class Sampling:
     stop: list[str]
     seed: int | None
     response_prefix: str
+    ignore_eos: bool = False
+
+
+# Overrides that have no config field to validate against.
+_REQUEST_ONLY = frozenset({"response_prefix", "ignore_eos"})
 
 
 class GenerationStream:
@@ -74,9 +82,45 @@ class BaseInferenceEngine(abc.ABC):
         self.load_seconds: float | None = None
         self.last_error: str | None = None
 
-    @abc.abstractmethod
     def load_model(self) -> None:
-        """Load weights and tokenizer; raises `ModelLoadError` or `EngineUnavailable`."""
+        """Load weights and tokenizer (or connect); raises `ModelLoadError` or `EngineUnavailable`.
+
+        Idempotent once ready. A failure leaves the engine `failed` with the reason in `info()`,
+        and whatever was half-loaded released.
+        """
+        if self.state is EngineState.READY:
+            return
+        self.state, self.last_error = EngineState.LOADING, None
+        started = time.perf_counter()
+        try:
+            self._load()
+        except EngineError as exc:
+            self._fail(exc)
+            raise
+        except Exception as exc:  # the model libraries raise many types: CUDA, memory, a bad folder
+            error = ModelLoadError(f"{self.name} cannot load {self.config.model_path}: {exc}")
+            self._fail(error)
+            raise error from exc
+        self.load_seconds = time.perf_counter() - started
+        self.state = EngineState.READY
+        log.info("%s engine ready (%s) in %.1f s", self.name, self._loaded_description(), self.load_seconds)
+
+    @abc.abstractmethod
+    def _load(self) -> None:
+        """Do the loading; `load_model` keeps the state and the timing."""
+
+    def _fail(self, error: Exception) -> None:
+        """Record a failed load and release what it left behind."""
+        self.state, self.last_error = EngineState.FAILED, str(error)
+        self._release()
+
+    @abc.abstractmethod
+    def _release(self) -> None:
+        """Free whatever `_load` has set up so far (also called by a failed load)."""
+
+    def _loaded_description(self) -> str:
+        """Where the loaded model runs, for the log line."""
+        return str(self.config.model_path)
 
     @abc.abstractmethod
     def unload(self) -> None:
@@ -141,7 +185,7 @@ class BaseInferenceEngine(abc.ABC):
 
     def _sampling(self, overrides: SamplingOverrides) -> Sampling:
         """Merge overrides into the config's defaults; the config's checks validate them."""
-        values: dict[str, Any] = {k: v for k, v in overrides.items() if k != "response_prefix"}
+        values: dict[str, Any] = {k: v for k, v in overrides.items() if k not in _REQUEST_ONLY}
         merged = dataclasses.replace(self.config, **values) if values else self.config
         return Sampling(
             max_tokens=merged.max_tokens,
@@ -152,6 +196,7 @@ class BaseInferenceEngine(abc.ABC):
             stop=list(merged.stop),
             seed=merged.seed,
             response_prefix=overrides.get("response_prefix", ""),
+            ignore_eos=overrides.get("ignore_eos", False),
         )
 
     def __enter__(self) -> Self:

@@ -17,6 +17,8 @@ from inference_engine.errors import InvalidConfig
 
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("auto", "float32", "float16", "bfloat16")
+# "dummy": random weights of the folder's architecture (config.json), for benchmarks without weights.
+LOAD_FORMATS = ("auto", "dummy")
 
 
 @dataclass
@@ -27,6 +29,10 @@ class InferenceConfig:
     `device="auto"` the engine falls back to the CPU (and says so in its log and `info()`).
     `quantization` names a checkpoint format for vLLM (`gptq`, `awq`, ...) or, for the
     Transformers engine on a CPU, `int8` (dynamic int8 linear layers).
+
+    The `openai` engine talks to OpenAI-compatible servers (`vllm serve`): `server_urls` are their
+    base URLs (`http://host:8000/v1`), tried in order, and `served_model_name` is the model name they
+    serve (default: `model_path`, which is what `vllm serve PATH` calls it).
     """
 
     model_path: str
@@ -46,6 +52,14 @@ class InferenceConfig:
     num_threads: int | None = None
     stop: list[str] = field(default_factory=list)
     trust_remote_code: bool = False
+    load_format: str = "auto"
+    # vLLM: skip CUDA graphs and torch.compile (starts in seconds, decodes slower).
+    enforce_eager: bool = False
+    server_urls: list[str] = field(default_factory=list)
+    served_model_name: str | None = None
+    api_key: str | None = None
+    request_timeout: float = 300.0  # seconds for one whole (non-streamed) answer
+    max_retries: int = 2  # extra rounds over all servers after connection errors
 
     def __post_init__(self) -> None:
         problems = list(self._problems())
@@ -79,6 +93,15 @@ class InferenceConfig:
             yield f"device must be one of {', '.join(DEVICES)}, got {self.device!r}"
         if self.num_threads is not None and self.num_threads < 1:
             yield f"num_threads must be >= 1, got {self.num_threads}"
+        if self.load_format not in LOAD_FORMATS:
+            yield f"load_format must be one of {', '.join(LOAD_FORMATS)}, got {self.load_format!r}"
+        for url in self.server_urls:
+            if not url.startswith(("http://", "https://")):
+                yield f"server_urls must be http(s) URLs, got {url!r}"
+        if self.request_timeout <= 0:
+            yield f"request_timeout must be > 0, got {self.request_timeout}"
+        if self.max_retries < 0:
+            yield f"max_retries must be >= 0, got {self.max_retries}"
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> InferenceConfig:

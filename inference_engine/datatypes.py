@@ -32,6 +32,8 @@ class SamplingOverrides(TypedDict, total=False):
     seed: int
     # Text the answer is made to start with (it is part of the returned text).
     response_prefix: str
+    # Generate exactly max_tokens, past end-of-turn tokens (benchmarks compare equal work).
+    ignore_eos: bool
 
 
 class GenerationResult(TypedDict):

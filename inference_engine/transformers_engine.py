@@ -20,10 +20,8 @@ from inference_engine.datatypes import (
     Prompt,
     SamplingOverrides,
     make_result,
-    validate_prompt,
 )
 from inference_engine.errors import (
-    EngineError,
     EngineUnavailable,
     GenerationError,
     InvalidConfig,
@@ -31,6 +29,7 @@ from inference_engine.errors import (
     ModelLoadError,
 )
 from inference_engine.memory import cuda_memory, process_rss_bytes
+from inference_engine.prompt_text import render_prompt
 from inference_engine.stop_text import StopTextFilter, cut_at_stop
 
 log = logging.getLogger(__name__)
@@ -57,31 +56,13 @@ class TransformersEngine(BaseInferenceEngine):
 
     # ------------------------------------------------------------------ loading
 
-    def load_model(self) -> None:
-        if self.state is EngineState.READY:
-            return
-        self.state, self.last_error = EngineState.LOADING, None
-        started = time.perf_counter()
-        try:
-            self._load()
-        except EngineError as exc:
-            self._fail(exc)
-            raise
-        except Exception as exc:  # transformers raises many types for a broken folder
-            error = ModelLoadError(f"cannot load model from {self.config.model_path}: {exc}")
-            self._fail(error)
-            raise error from exc
-        self.load_seconds = time.perf_counter() - started
-        self.state = EngineState.READY
-        log.info("model ready on %s in %.1f s", self._device, self.load_seconds)
-
     def _load(self) -> None:
         path = Path(self.config.model_path).expanduser()
         if not (path / "config.json").is_file():
             raise ModelLoadError(f"no model at {path}: expected a Hugging Face model folder with config.json")
         try:
             import torch
-            from transformers import AutoModelForCausalLM, AutoTokenizer
+            from transformers import AutoConfig, AutoModelForCausalLM, AutoTokenizer
         except ImportError as exc:
             raise EngineUnavailable(f"the Transformers engine needs torch and transformers: {exc}") from exc
         self._torch = torch
@@ -94,10 +75,18 @@ class TransformersEngine(BaseInferenceEngine):
         tokenizer.padding_side = "left"  # batched decoding appends on the right
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
-        log.info("loading weights (%s) onto %s", dtype, self._device)
-        model = AutoModelForCausalLM.from_pretrained(
-            path, dtype=dtype, trust_remote_code=self.config.trust_remote_code
-        )
+        if self.config.load_format == "dummy":
+            log.info("building the architecture with random weights (%s) on %s", dtype, self._device)
+            model_config = AutoConfig.from_pretrained(path, trust_remote_code=self.config.trust_remote_code)
+            with torch.device(self._device):  # initialised in place: no copy of 15 GB through the CPU
+                model = AutoModelForCausalLM.from_config(
+                    model_config, dtype=dtype, trust_remote_code=self.config.trust_remote_code
+                )
+        else:
+            log.info("loading weights (%s) onto %s", dtype, self._device)
+            model = AutoModelForCausalLM.from_pretrained(
+                path, dtype=dtype, trust_remote_code=self.config.trust_remote_code
+            )
         model = model.to(self._device).eval()
         if self.config.quantization == "int8":
             if self._device.type != "cpu":
@@ -142,9 +131,11 @@ class TransformersEngine(BaseInferenceEngine):
             return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         return torch.float32  # this CPU has no fast bf16 kernels
 
-    def _fail(self, error: Exception) -> None:
-        self.state, self.last_error = EngineState.FAILED, str(error)
+    def _release(self) -> None:
         self._model = self._tokenizer = None
+
+    def _loaded_description(self) -> str:
+        return f"{self.config.model_path} on {self._device}"
 
     def unload(self) -> None:
         with self._lock:
@@ -273,14 +264,7 @@ class TransformersEngine(BaseInferenceEngine):
     # ------------------------------------------------------------------ helpers
 
     def _render(self, prompt: Prompt, sampling: Sampling) -> str:
-        validate_prompt(prompt)
-        if isinstance(prompt, str):
-            text = prompt
-        else:
-            text = self._tokenizer.apply_chat_template(
-                list(prompt), add_generation_prompt=True, tokenize=False
-            )
-        return str(text) + sampling.response_prefix
+        return render_prompt(self._tokenizer, prompt, sampling.response_prefix)
 
     def _room_for(self, prompt_tokens: int, max_tokens: int) -> int:
         room = self._context_limit - prompt_tokens
@@ -302,6 +286,8 @@ class TransformersEngine(BaseInferenceEngine):
             "top_p": sampling.top_p if sample else None,
             "top_k": (sampling.top_k or None) if sample else None,
         }
+        if sampling.ignore_eos:  # end-of-turn tokens are suppressed until max_new tokens are out
+            kwargs["min_new_tokens"] = max_new
         if sampling.stop:
             kwargs.update(stop_strings=sampling.stop, tokenizer=self._tokenizer)
         return kwargs
@@ -319,7 +305,11 @@ class TransformersEngine(BaseInferenceEngine):
         ttft: float,
         max_new: int,
     ) -> GenerationResult:
-        end = next((i for i, token in enumerate(new_ids) if token in self._eos_ids), None)
+        end = (
+            None
+            if sampling.ignore_eos
+            else next((i for i, token in enumerate(new_ids) if token in self._eos_ids), None)
+        )
         kept = new_ids if end is None else new_ids[:end]
         text, stopped = cut_at_stop(self._tokenizer.decode(kept, skip_special_tokens=True), sampling.stop)
         completion_tokens = len(kept) + (0 if end is None else 1)

@@ -7,6 +7,9 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
 
 from app.core.config import Settings, get_settings
 from app.core.logging import configure_logging
@@ -23,13 +26,52 @@ def _prepare_models(settings: Settings, _: argparse.Namespace) -> int:
 
 
 def _ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from app.bootstrap import load_embedder, load_index
+    from app.bootstrap import load_embedder, open_knowledge
 
-    if args.path:
-        settings = settings.model_copy(update={"knowledge_dir": args.path})
-    index = load_index(settings, load_embedder(settings), rebuild=args.rebuild, show_progress=True)
-    print(f"index: {len(index)} chunks in {settings.index_dir}")
+    knowledge = open_knowledge(settings, load_embedder(settings), show_progress=True)
+    report = knowledge.curated_report
+    if args.paths:
+        report = knowledge.ingestor.ingest([Path(p) for p in args.paths], sync=not args.no_delete)
+    for warning in report.warnings[:20]:
+        print(f"warning: {warning}", file=sys.stderr)
+    if len(report.warnings) > 20:
+        print(f"warning: … and {len(report.warnings) - 20} more", file=sys.stderr)
+    for error in report.errors:
+        print(f"error: {error}", file=sys.stderr)
+    print(report.summary())
+    print(f"knowledge base: {len(knowledge.base)} chunks, version {knowledge.base.version}")
+    return 1 if report.errors else 0
+
+
+def _documents(settings: Settings, args: argparse.Namespace) -> int:
+    from app.bootstrap import open_database
+    from app.knowledge.store import KnowledgeStore
+
+    documents = KnowledgeStore(open_database(settings)).documents()
+    if args.json:
+        print(
+            json.dumps(
+                [{**d.__dict__, "updated_at": d.updated_at.isoformat()} for d in documents],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return 0
+    for d in documents:
+        print(f"{d.id:50} {d.kind:9} {d.collection:9} {d.chunk_count:6} chunks  {d.title}")
+    print(f"{len(documents)} documents")
     return 0
+
+
+def _delete(settings: Settings, args: argparse.Namespace) -> int:
+    from app.bootstrap import load_embedder, open_knowledge
+
+    knowledge = open_knowledge(settings, load_embedder(settings))
+    deleted = knowledge.ingestor.delete(args.ids)
+    for doc_id in set(args.ids) - set(deleted):
+        print(f"error: no document {doc_id!r}", file=sys.stderr)
+    print(f"deleted {len(deleted)} document(s)")
+    return 0 if len(deleted) == len(set(args.ids)) else 1
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
@@ -60,9 +102,36 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _bench_rag(settings: Settings, args: argparse.Namespace) -> int:
-    from app.bench import format_report, run_rag_bench
+    from app.benchmarks.rag import format_report, run_rag_bench
 
     print(format_report(run_rag_bench(settings, rounds=args.rounds), args.json))
+    return 0
+
+
+def _eval_retrieval(settings: Settings, args: argparse.Namespace) -> int:
+    from app.bootstrap import load_embedder, open_knowledge
+    from app.knowledge.evaluation import evaluate, load_questions
+
+    questions = load_questions(Path(args.questions or settings.knowledge_dir / "eval" / "questions.jsonl"))
+    knowledge = open_knowledge(settings, load_embedder(settings), show_progress=True)
+    report = evaluate(knowledge.retriever, questions, settings.min_relevance, modes=args.modes)
+    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.table())
+    return 0
+
+
+def _bench_scale(settings: Settings, args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from app.benchmarks.scale import run_scale_bench
+
+    if (args.dictionary is None) == (args.synthetic is None):
+        print("error: give either --import PATH or --synthetic N", file=sys.stderr)
+        return 2
+    dictionary = Path(args.dictionary) if args.dictionary else None
+    report = run_scale_bench(settings, dictionary, args.synthetic or 0, keep=args.keep)
+    print(
+        json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2) if args.json else report.table()
+    )
     return 0
 
 
@@ -79,6 +148,48 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _create_admin(settings: Settings, args: argparse.Namespace) -> int:
+    # Not app.bootstrap: that imports the model stack, seconds this command does not need.
+    from app.core.errors import ApiError
+    from app.db.migrate import upgrade_to_head
+    from app.db.session import Database
+    from app.users.first_admin import create_admin
+    from app.users.usernames import InvalidUsername
+
+    username = args.username or input("Username: ").strip()
+    password = _read_new_password(args.password_stdin)
+    if password is None:
+        return 2
+    upgrade_to_head(settings.database)
+    database = Database(settings.database)
+    try:
+        user, created = create_admin(database, username, password, settings.password_min_length, args.reset)
+    except InvalidUsername as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ApiError as exc:
+        hint = " (add --reset to make it an admin with this password)" if exc.code == "username_taken" else ""
+        print(f"error: {exc.detail}{hint}", file=sys.stderr)
+        return 1
+    finally:
+        database.dispose()
+    print(f"{'created' if created else 'reset'} admin {user.username!r} (id {user.id})")
+    return 0
+
+
+def _read_new_password(from_stdin: bool) -> str | None:
+    """The password from one line of stdin (for scripts), or typed twice without echo."""
+    import getpass
+
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("Password: ")
+    if password != getpass.getpass("Password again: "):
+        print("error: the passwords differ", file=sys.stderr)
+        return None
+    return password
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="puxian", description="Puxian RAG Assistant (莆仙话 RAG 助手)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -86,10 +197,27 @@ def build_parser() -> argparse.ArgumentParser:
     prepare = commands.add_parser("prepare-models", help="join, check and convert the default models (once)")
     prepare.set_defaults(run=_prepare_models)
 
-    ingest = commands.add_parser("ingest", help="build or update the index of the knowledge base")
-    ingest.add_argument("path", nargs="?", help="knowledge folder (default: PUXIAN_KNOWLEDGE_DIR)")
-    ingest.add_argument("--rebuild", action="store_true", help="rebuild even if the index is up to date")
+    ingest = commands.add_parser(
+        "ingest", help="bring the curated knowledge up to date, then add or update files and folders"
+    )
+    ingest.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help=".md .txt .csv .tsv .dict.yaml .pdf .docx files, or folders of them",
+    )
+    ingest.add_argument(
+        "--no-delete", action="store_true", help="keep documents whose files are gone from the given folders"
+    )
     ingest.set_defaults(run=_ingest)
+
+    documents = commands.add_parser("documents", help="list the documents of the knowledge base")
+    documents.add_argument("--json", action="store_true")
+    documents.set_defaults(run=_documents)
+
+    delete = commands.add_parser("delete", help="delete documents (and their chunks) by id")
+    delete.add_argument("ids", nargs="+", metavar="ID")
+    delete.set_defaults(run=_delete)
 
     ask = commands.add_parser("ask", help="answer one question and print its sources")
     ask.add_argument("question", nargs="+", help="the question, e.g. 如何用莆仙话说“吃饭”？")
@@ -104,6 +232,39 @@ def build_parser() -> argparse.ArgumentParser:
     bench_rag.add_argument("--json", action="store_true", help="print the report as JSON")
     bench_rag.set_defaults(run=_bench_rag)
 
+    evaluation = commands.add_parser("eval", help="evaluate retrieval on the question set")
+    eval_kinds = evaluation.add_subparsers(dest="kind", required=True, metavar="KIND")
+    eval_retrieval = eval_kinds.add_parser("retrieval", help="recall@1/5, MRR and latency for each mode")
+    eval_retrieval.add_argument("--questions", help="JSONL file (default: knowledge/eval/questions.jsonl)")
+    eval_retrieval.add_argument(
+        "--modes", nargs="+", choices=["hybrid", "dense", "lexical"], default=["dense", "lexical", "hybrid"]
+    )
+    eval_retrieval.add_argument("--json", action="store_true", help="print the report as JSON")
+    eval_retrieval.set_defaults(run=_eval_retrieval)
+
+    bench_scale = bench_kinds.add_parser(
+        "scale", help="import a dictionary or N synthetic chunks, then measure"
+    )
+    bench_scale.add_argument(
+        "--import", dest="dictionary", metavar="PATH", help="e.g. a Rime .dict.yaml file"
+    )
+    bench_scale.add_argument("--synthetic", type=int, metavar="N", help="add N synthetic chunks instead")
+    bench_scale.add_argument("--keep", action="store_true", help="keep the throwaway data folder")
+    bench_scale.add_argument("--json", action="store_true")
+    bench_scale.set_defaults(run=_bench_scale)
+
+    create_admin = commands.add_parser(
+        "create-admin", help="create an administrator account (the password is asked for, not passed)"
+    )
+    create_admin.add_argument("--username", help="asked for when not given")
+    create_admin.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first line of stdin"
+    )
+    create_admin.add_argument(
+        "--reset", action="store_true", help="if the user exists, make it an active admin with this password"
+    )
+    create_admin.set_defaults(run=_create_admin)
+
     serve = commands.add_parser("serve", help="serve the API on http://HOST:PORT")
     serve.add_argument("--host", default=None)
     serve.add_argument("--port", type=int, default=None)
@@ -113,9 +274,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:
+        # A bad PUXIAN_* variable: say which and why, without a traceback.
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors()
+        )
+        print(f"error: invalid settings: {problems}", file=sys.stderr)
+        return 2
     configure_logging(settings.log_level, settings.env)
-    from app.knowledge.documents import DocumentError
+    from app.knowledge.sources.model import SourceError
     from app.model_prep.packages import ModelPackageMissing
     from app.model_prep.prepare import ModelNotPrepared, ModelPreparationError
 
@@ -125,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         ModelNotPrepared,
         ModelPreparationError,
         ModelPackageMissing,
-        DocumentError,
+        SourceError,
         FileNotFoundError,
     ) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -9,12 +9,19 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__
+from app.api.routes import PUBLIC_ROUTERS, protected
+from app.auth.setup import install_auth
 from app.bootstrap import Services, build_services
-from app.chat.router import router as chat_router
-from app.core.body_limit import BodySizeLimit
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
-from app.system.router import router as system_router
+from app.knowledge.router import router as knowledge_admin_router
+from app.knowledge.uploads import UPLOAD_PATH, RouteBodyLimits
+from app.observability.metrics import Metrics
+from app.observability.middleware import RequestObserver
+from app.observability.request_id import install_log_record_request_id
+from app.users.admin_password import router as admin_password_router
+from app.users.first_admin import ensure_first_admin
+from app.web import router as web_router
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +36,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = services_factory(settings)
         app.state.services = services
+        ensure_first_admin(services.knowledge.database, settings)
         try:
             yield
         finally:
@@ -41,8 +49,21 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    install_log_record_request_id()
+    # Engine state is read from the services once the lifespan has built them.
+    app.state.metrics = metrics = Metrics(
+        lambda: getattr(getattr(app.state, "services", None), "engines", None)
+    )
+    app.add_middleware(
+        RouteBodyLimits, max_bytes=settings.max_body_bytes, larger={UPLOAD_PATH: settings.max_upload_bytes}
+    )
+    # Added last, so outermost: it sees every request, the refused ones included.
+    app.add_middleware(RequestObserver, metrics=metrics)
     install_error_handlers(app)
-    app.include_router(system_router)
-    app.include_router(chat_router)
+    install_auth(app, settings)
+    for router in (*PUBLIC_ROUTERS, protected):
+        app.include_router(router)
+    app.include_router(knowledge_admin_router)
+    app.include_router(admin_password_router)
+    app.include_router(web_router)  # last: the browser UI answers every path the API does not
     return app

@@ -12,8 +12,9 @@ def test_health_reports_the_engine_and_index(client: TestClient) -> None:
     body = client.get("/api/health").json()
     assert body["status"] == "ok"
     assert body["engine"]["state"] == "ready"
-    assert body["index"]["documents"] >= 10
-    assert body["index"]["chunks"] > body["index"]["documents"]
+    assert body["index"]["documents"] >= 60
+    assert body["index"]["chunks"] > 1500  # prose chunks and lexicon entries
+    assert body["index"]["version"] > 0
 
 
 def test_chat_returns_answer_sources_and_timings(client: TestClient) -> None:
@@ -23,7 +24,9 @@ def test_chat_returns_answer_sources_and_timings(client: TestClient) -> None:
     assert "食饭" in body["answer"]
     assert body["sources"], "an answer must come with its sources"
     first = body["sources"][0]
-    assert set(first) >= {"id", "title", "text", "score", "number", "doc_id"}
+    assert set(first) >= {"id", "title", "text", "score", "number", "doc_id", "found_by"}
+    assert set(first["found_by"]) <= {"dense", "lexical", "headword"}
+    assert first["found_by"]
     assert first["id"].startswith(first["doc_id"] + "#")
     assert set(body["timings"]) >= {"retrieval_ms", "ttft_ms", "generation_ms", "total_ms"}
     assert body["engine"] == "transformers"

@@ -29,14 +29,15 @@ def run_puxian(
 
 
 def test_ask_prints_the_answer_and_its_sources(settings: Settings, services: Services) -> None:
-    # `services` built the index in settings.data_dir, so the command reuses it.
+    # `services` built the knowledge base in settings.data_dir, so the command reuses it.
     result = run_puxian(settings, "ask", "如何用莆仙话说“吃饭”？")
     assert result.returncode == 0, result.stderr
     assert "食饭" in result.stdout
     assert "来源 / Sources:" in result.stdout
     assert "[1] " in result.stdout
-    assert "vocab-food-drink#" in result.stdout
-    assert "index up to date" in result.stderr
+    assert "food" in result.stdout
+    assert "0 added, 0 updated" in result.stderr  # nothing re-ingested
+    assert "knowledge indexes ready" in result.stderr
 
 
 def test_ask_with_an_empty_question_fails_clearly(settings: Settings) -> None:
@@ -45,13 +46,19 @@ def test_ask_with_an_empty_question_fails_clearly(settings: Settings) -> None:
     assert "the question is empty" in result.stderr
 
 
-def test_ingest_names_the_file_and_line_of_a_malformed_document(settings: Settings, tmp_path: Path) -> None:
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "broken.md").write_text(
+def test_ingest_names_the_file_and_line_of_a_malformed_file(settings: Settings, tmp_path: Path) -> None:
+    (tmp_path / "broken.md").write_text(
         "---\nid: broken\ntitle: 坏\ncategory: nonsense\n---\n正文\n", encoding="utf-8"
     )
-    result = run_puxian(settings, "ingest", knowledge=tmp_path)
+    (tmp_path / "good.txt").write_text("莆仙话把“筷子”叫做“箸”。\n", encoding="utf-8")
+    result = run_puxian(settings, "ingest", str(tmp_path))
     assert result.returncode == 1
-    assert f"{docs / 'broken.md'}:4: 'category' must be one of" in result.stderr
+    assert f"error: {tmp_path / 'broken.md'}:4: 'category' must be one of" in result.stderr
+    assert "1 added" in result.stdout
     assert "Traceback" not in result.stderr
+    listed = run_puxian(settings, "documents")
+    assert "good-" in listed.stdout
+    assert "broken" not in listed.stdout
+    deleted = run_puxian(settings, "delete", next(w for w in listed.stdout.split() if w.startswith("good-")))
+    assert deleted.returncode == 0
+    assert "deleted 1 document" in deleted.stdout

@@ -1,20 +1,23 @@
 import itertools
 
 from app.knowledge.chunking import Chunk, chunk_document
-from app.knowledge.documents import Document, Source
+from app.knowledge.sources.model import LexiconEntry, ParsedDocument
 
 
-def make_document(body: str) -> Document:
-    return Document(
+def make_document(body: str = "", entries: tuple[LexiconEntry, ...] = ()) -> ParsedDocument:
+    return ParsedDocument(
         id="doc",
         title="标题",
-        category="vocabulary",
+        kind="markdown",
+        source_path="doc.md",
+        content_hash="h",
+        metadata={
+            "category": "vocabulary",
+            "dialect_points": ["莆田"],
+            "sources": [{"title": "来源", "url": None}],
+        },
         body=body,
-        dialect_points=("莆田",),
-        tags=(),
-        sources=(Source("来源"),),
-        path="doc.md",
-        body_line=1,
+        entries=entries,
     )
 
 
@@ -70,3 +73,24 @@ def test_table_rows_keep_their_line_breaks() -> None:
     assert all(isinstance(c, Chunk) for c in chunks)
     for chunk in chunks:
         assert all(line.startswith("|") for line in chunk.text.split("\n"))
+
+
+def test_every_lexicon_entry_is_one_chunk_that_reads_alone() -> None:
+    entries = (
+        LexiconEntry("food-001", "食飯", "食饭", ("吃饭",), "sia2 bue5", "sia2 mue5", point="莆田", line=7),
+        LexiconEntry("house-001", "厝", "厝", ("房子", "家"), "cou4", ipa="[tshɔu42]"),
+    )
+    chunks = chunk_document(make_document(entries=entries), max_chars=300, overlap_chars=0)
+    assert [c.id for c in chunks] == ["doc#food-001", "doc#house-001"]
+    first = chunks[0]
+    assert first.is_entry
+    assert first.section == "食饭"
+    assert (
+        first.text
+        == "莆仙话“食饭（食飯）”，普通话意思是“吃饭”，莆仙话拼音 sia2 bue5，连读时声母类化为 sia2 mue5（莆田）。"
+    )
+    assert first.metadata["glosses"] == ["吃饭"]
+    assert first.metadata["line"] == 7
+    assert "国际音标 [tshɔu42]" in chunks[1].text
+    assert first.lexical_text().startswith("食饭\n")
+    assert first.embedding_text().startswith("标题 · 食饭\n")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
+from app.chat.history import Turn, history_messages
 from inference_engine import ChatMessage
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -43,12 +45,30 @@ class PromptBuilder:
                 f"prompt template {template_name} lacks the block(s) {', '.join(sorted(missing))}"
             )
 
-    def build(self, question: str, passages: list[Passage]) -> BuiltPrompt:
-        context: dict[str, object] = {"question": question, "passages": passages, "no_answer": NO_ANSWER}
+    def build(
+        self,
+        question: str,
+        passages: list[Passage],
+        history: Sequence[Turn] = (),
+        with_answers: bool = False,
+    ) -> BuiltPrompt:
+        """The system rules, then this turn's passages and question; earlier turns before them.
+
+        Earlier turns are listed as questions in the user message (`earlier_questions`), or, with
+        `with_answers`, given as chat turns (without their passages). With no history the messages
+        are exactly those the template variants were measured with.
+        """
+        context: dict[str, object] = {
+            "question": question,
+            "passages": passages,
+            "no_answer": NO_ANSWER,
+            "earlier_questions": [] if with_answers else [turn.question for turn in history],
+        }
         system, user, prefix = (self._render(block, context) for block in ("system", "user", "answer_prefix"))
         return BuiltPrompt(
             messages=[
                 {"role": "system", "content": system.strip()},
+                *(history_messages(history) if with_answers else []),
                 {"role": "user", "content": user.strip()},
             ],
             response_prefix=prefix,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
@@ -14,6 +16,14 @@ class ChatRequest(BaseModel):
     )
     top_k: int | None = Field(
         None, ge=1, le=20, description="How many passages to retrieve (default from settings)."
+    )
+    conversation_id: uuid.UUID | None = Field(
+        None, description="The conversation to add this exchange to; without one, a new one is started."
+    )
+    engine: str | None = Field(
+        None,
+        max_length=40,
+        description="A ready engine from GET /api/engines to answer with; without one, the default.",
     )
 
     @field_validator("question")
@@ -32,7 +42,10 @@ class SourcePublic(BaseModel):
     title: str
     section: str
     text: str
-    score: float
+    score: float = Field(description="Fused retrieval score (reciprocal rank fusion).")
+    found_by: dict[str, dict[str, float]] = Field(
+        description="Retrievers that found the passage (dense, lexical, headword) with rank and score."
+    )
 
 
 class ChatResponse(BaseModel):
@@ -44,3 +57,5 @@ class ChatResponse(BaseModel):
     usage: dict[str, int]
     engine: str
     finish_reason: str
+    conversation_id: uuid.UUID = Field(description="Where the question and answer were stored.")
+    message_id: int = Field(description="The stored answer's id (for feedback).")

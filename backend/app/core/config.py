@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.engines.specs import DEFAULT_SPECS, EngineSpec
+
+# Shorter secrets (and the "changethis" of templates) can be guessed offline from one token.
+MIN_JWT_SECRET_CHARS = 32
 
 
 class Settings(BaseSettings):
@@ -24,6 +30,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     model_cache: Path = Path("~/.cache/puxian/models").expanduser()
     knowledge_dir: Path = Path("knowledge")
+    # Empty means a SQLite file in the data folder; production uses postgresql+psycopg://...
+    database_url: str = ""
 
     # Models: empty means the prepared defaults; any local Hugging Face folder may be named instead.
     llm_path: Path | None = None
@@ -32,6 +40,8 @@ class Settings(BaseSettings):
     embedding_passage_prefix: str = "passage: "
     # On a small CPU, torch with more threads is slower for these models; 1 is measured best here.
     torch_threads: int = Field(1, ge=1)
+    # Embedding many passages at once (ingestion) is faster on every core; 0 means all of them.
+    ingest_threads: int = Field(0, ge=0)
     llm_device: Literal["auto", "cpu", "cuda"] = "auto"
     llm_gpu_id: int | None = None
     llm_quantization: str | None = None
@@ -44,18 +54,108 @@ class Settings(BaseSettings):
     chunk_overlap_chars: int = Field(60, ge=0)
     # Three short passages: a 0.5B model answers worse, and far slower on a CPU, from more.
     top_k: int = Field(3, ge=1, le=20)
+    # Hybrid retrieval: reciprocal rank fusion of dense, BM25 and exact headword lookup.
+    dense_weight: float = Field(1.0, ge=0.0)
+    lexical_weight: float = Field(1.0, ge=0.0)
+    headword_weight: float = Field(2.0, ge=0.0)
+    rrf_k: int = Field(60, ge=1)
+    retrieval_candidates: int = Field(30, ge=1, le=500)
     # Best-passage cosine below which the answer is "not in the knowledge base" (docs/prompting.md).
     min_relevance: float = Field(0.86, ge=0.0, le=1.0)
     max_question_chars: int = Field(2000, ge=10)
     max_body_bytes: int = Field(64 * 1024, ge=1024)
+    # Knowledge uploads (POST /api/admin/documents) may be larger than any other request body.
+    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    # The built browser UI served at /; empty means frontend/dist of this checkout.
+    frontend_dir: Path | None = None
+
+    # Accounts and authentication (docs/api.md).
+    # Signs the browser's tokens. Required outside development; in development an unset secret is
+    # generated once and kept in the data folder (never a fixed default that anyone could know).
+    jwt_secret: SecretStr | None = None
+    access_token_minutes: int = Field(60, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(14, ge=1, le=365)
+    # "admin": only admins create accounts; "open": anyone may register as a user.
+    registration: Literal["admin", "open"] = "admin"
+    password_min_length: int = Field(8, ge=8, le=128)
+    # After this many failed logins for one username, it is locked for login_lockout_seconds.
+    login_max_failures: int = Field(5, ge=1)
+    login_lockout_seconds: int = Field(15 * 60, ge=1)
+    # Development only: an admin created at startup if missing (production: `puxian create-admin`).
+    first_admin_username: str | None = None
+    first_admin_password: SecretStr | None = None
+
+    # Inference engines (docs/streaming.md). `engines` is a JSON list of {name, kind, label?, config?,
+    # keep_loaded?}; `config` holds InferenceConfig fields that differ from the PUXIAN_LLM_* ones. The
+    # default engine answers requests that name none; an admin's switch is stored in the database
+    # and wins over this setting at the next start.
+    engines: list[EngineSpec] = Field(default_factory=lambda: list(DEFAULT_SPECS), min_length=1)
+    default_engine: str = "transformers"
+    # One short generation after loading, before an engine takes requests (the first is slow).
+    engine_warmup: bool = True
+
+    # Multi-turn chat: earlier turns of the conversation go into the prompt, newest first, while
+    # they fit this many (estimated) tokens; 0 turns history off.
+    history_max_tokens: int = Field(400, ge=0, le=8000)
+    history_max_turns: int = Field(3, ge=0, le=20)
+    # "questions": earlier questions only, listed before the passages; "turns": earlier questions
+    # and answers as chat turns. The 0.5B default copies earlier answers into new ones ("turns":
+    # 1 of 3 follow-ups right, "questions": 2 of 3, docs/streaming.md); a 7B model may do better.
+    history_mode: Literal["questions", "turns"] = "questions"
+    # A streamed answer sends an SSE comment after this many idle seconds (a queued request on a
+    # busy CPU), so that proxies do not close the connection.
+    stream_heartbeat_seconds: float = Field(15.0, gt=0)
+
+    # Prometheus metrics at /metrics: public unless a token is set, then `Authorization: Bearer <token>`.
+    metrics_enabled: bool = True
+    metrics_token: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _default_engine_is_configured(self) -> Settings:
+        names = [spec.name for spec in self.engines]
+        if len(set(names)) != len(names):
+            raise ValueError(f"PUXIAN_ENGINES names must be unique, got {', '.join(names)}")
+        if self.default_engine not in names:
+            raise ValueError(
+                f"PUXIAN_DEFAULT_ENGINE={self.default_engine!r} is not among PUXIAN_ENGINES "
+                f"({', '.join(names)})"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_insecure_production(self) -> Settings:
+        if self.env == "development":
+            return self
+        secret = self.jwt_secret.get_secret_value() if self.jwt_secret else ""
+        if len(secret) < MIN_JWT_SECRET_CHARS:
+            raise ValueError(
+                f"PUXIAN_JWT_SECRET must be set to a random string of at least {MIN_JWT_SECRET_CHARS} "
+                "characters outside development, e.g. the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`"
+            )
+        if self.first_admin_username or self.first_admin_password:
+            raise ValueError(
+                "PUXIAN_FIRST_ADMIN_USERNAME/PASSWORD are honoured only in development; "
+                "create the first admin with `puxian create-admin` instead"
+            )
+        return self
 
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
     @property
-    def documents_dir(self) -> Path:
-        return self.knowledge_dir / "docs"
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'puxian.db').resolve()}"
+
+    @property
+    def curated_dirs(self) -> list[Path]:
+        """The folders of the curated knowledge base, kept in step with the database at every start."""
+        return [self.knowledge_dir / "docs", self.knowledge_dir / "lexicon"]
+
+    @property
+    def bulk_threads(self) -> int:
+        return self.ingest_threads or os.cpu_count() or 1
 
 
 @lru_cache

@@ -8,9 +8,10 @@ cut by length. Consecutive chunks of one section overlap by whole sentences.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from app.knowledge.documents import Document
+from app.knowledge.sources.model import LexiconEntry, ParsedDocument
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 # A sentence ends after 。！？； (or !?;) and any closing quotes/brackets that follow.
@@ -19,20 +20,28 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])[”’」』）)]*")
 
 @dataclass(frozen=True)
 class Chunk:
-    id: str  # "<doc id>#<position>", stable while the document's text is unchanged
+    id: str  # "<doc id>#<position>" for prose, "<doc id>#<entry id>" for a lexicon entry
     doc_id: str
     title: str
     section: str
     text: str
     position: int
-    category: str
-    dialect_points: tuple[str, ...]
-    source: str
+    # category, dialect_points, source (first source title), kind ("prose" or "entry"); for
+    # entries also headword, simplified, glosses, psp.
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_entry(self) -> bool:
+        return self.metadata.get("kind") == "entry"
 
     def embedding_text(self) -> str:
         """What the embedding model reads: the text with its document and section titles."""
         heading = self.title if not self.section or self.section == self.title else f"{self.title} · {self.section}"
         return f"{heading}\n{self.text}"
+
+    def lexical_text(self) -> str:
+        """What lexical search reads; an entry's file title would only add the same words to all."""
+        return f"{self.section}\n{self.text}" if self.is_entry else self.embedding_text()
 
 
 @dataclass(frozen=True)
@@ -41,27 +50,45 @@ class _Section:
     paragraphs: list[str]
 
 
-def chunk_document(document: Document, max_chars: int, overlap_chars: int) -> list[Chunk]:
-    """Split one document into chunks of at most about `max_chars` characters."""
+def chunk_document(document: ParsedDocument, max_chars: int, overlap_chars: int) -> list[Chunk]:
+    """Prose split into chunks of at most about `max_chars` characters; one chunk per lexicon entry."""
+    sources = document.metadata.get("sources") or []
+    common = {
+        "category": document.metadata.get("category") or ("vocabulary" if document.entries else None),
+        "dialect_points": list(document.metadata.get("dialect_points") or []),
+        "source": sources[0]["title"] if sources else "",
+    }
     pieces: list[tuple[str, str]] = []
     for section in _sections(document.body):
         for text in _pack_section(section.paragraphs, max_chars, overlap_chars):
             pieces.append((section.heading, text))
-    source = document.sources[0].title if document.sources else ""
-    return [
-        Chunk(
-            id=f"{document.id}#{position}",
-            doc_id=document.id,
-            title=document.title,
-            section=heading,
-            text=text,
-            position=position,
-            category=document.category,
-            dialect_points=document.dialect_points,
-            source=source,
-        )
+    chunks = [
+        Chunk(f"{document.id}#{position}", document.id, document.title, heading, text, position,
+              {**common, "kind": "prose"})
         for position, (heading, text) in enumerate(pieces)
     ]
+    chunks.extend(
+        _entry_chunk(document, entry, len(chunks) + index, common) for index, entry in enumerate(document.entries)
+    )
+    return chunks
+
+
+def _entry_chunk(document: ParsedDocument, entry: LexiconEntry, position: int, common: dict[str, Any]) -> Chunk:
+    metadata = {
+        **common,
+        "kind": "entry",
+        "headword": entry.headword,
+        "simplified": entry.simplified,
+        "glosses": list(entry.glosses),
+        "psp": entry.psp,
+        "line": entry.line,
+    }
+    if entry.point:
+        metadata["dialect_points"] = [entry.point]
+    return Chunk(
+        f"{document.id}#{entry.entry_id}", document.id, document.title, entry.simplified, entry.describe(), position,
+        metadata,
+    )
 
 
 def _sections(body: str) -> list[_Section]:
@@ -160,6 +187,3 @@ def _join(units: list[tuple[str, bool]]) -> str:
 def _length(units: list[tuple[str, bool]]) -> int:
     return len(_join(units))
 
-
-def chunk_documents(documents: list[Document], max_chars: int, overlap_chars: int) -> list[Chunk]:
-    return [chunk for document in documents for chunk in chunk_document(document, max_chars, overlap_chars)]

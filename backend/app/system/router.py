@@ -19,8 +19,9 @@ def health(services: ServicesDep) -> HealthResponse:
         version=__version__,
         engine={key: engine.get(key) for key in ("engine", "state", "device", "model_path", "load_seconds")},
         index={
-            "chunks": len(services.index),
-            "documents": len({chunk.doc_id for chunk in services.index.chunks}),
-            "embedding_model": services.index.model_id,
+            "chunks": len(services.knowledge.base),
+            "documents": len(services.knowledge.base.store.documents()),
+            "version": services.knowledge.base.version,
+            "embedding_model": services.knowledge.embedder.model_id,
         },
     )

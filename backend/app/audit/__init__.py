@@ -1,0 +1,1 @@
+"""The audit log: who did what, and when (logins, account and key changes, deletions)."""

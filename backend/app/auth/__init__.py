@@ -1,0 +1,1 @@
+"""Authentication: argon2 passwords, JWT bearer tokens, API keys, login throttling."""

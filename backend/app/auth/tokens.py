@@ -1,0 +1,88 @@
+"""JWT bearer tokens for the browser: short-lived access tokens and longer refresh tokens (HS256)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+
+import jwt
+
+from app.auth import errors
+from app.db.types import utc_now
+
+ALGORITHM = "HS256"
+ISSUER = "puxian-rag"
+
+
+class TokenKind(StrEnum):
+    ACCESS = "access"
+    REFRESH = "refresh"
+
+
+@dataclass(frozen=True)
+class TokenClaims:
+    user_id: int
+    # The user's token_version when the token was issued; a different one now means revoked.
+    version: int
+    kind: TokenKind
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int  # seconds until the access token expires
+
+
+class TokenCodec:
+    """Issues and checks tokens with one secret."""
+
+    def __init__(self, secret: str, access_lifetime: timedelta, refresh_lifetime: timedelta) -> None:
+        self._secret = secret
+        self.lifetimes = {TokenKind.ACCESS: access_lifetime, TokenKind.REFRESH: refresh_lifetime}
+
+    def issue(self, user_id: int, version: int, kind: TokenKind, now: datetime | None = None) -> str:
+        issued = now or utc_now()
+        claims = {
+            "sub": str(user_id),
+            "ver": version,
+            "typ": kind.value,
+            "iss": ISSUER,
+            "iat": issued,
+            "exp": issued + self.lifetimes[kind],
+        }
+        return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
+
+    def issue_pair(self, user_id: int, version: int) -> TokenPair:
+        now = utc_now()
+        return TokenPair(
+            access_token=self.issue(user_id, version, TokenKind.ACCESS, now),
+            refresh_token=self.issue(user_id, version, TokenKind.REFRESH, now),
+            expires_in=int(self.lifetimes[TokenKind.ACCESS].total_seconds()),
+        )
+
+    def decode(self, token: str, kind: TokenKind) -> TokenClaims:
+        """The claims of a valid token of this kind; 401 errors for anything else."""
+        try:
+            claims = jwt.decode(
+                token,
+                self._secret,
+                algorithms=[ALGORITHM],
+                issuer=ISSUER,
+                options={"require": ["exp", "iat", "sub", "ver", "typ", "iss"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise errors.token_expired() from exc
+        except jwt.PyJWTError as exc:
+            raise errors.invalid_token() from exc
+        # An access token must not pass for a refresh token, nor the reverse.
+        if claims["typ"] != kind.value or not str(claims["sub"]).isdigit() or type(claims["ver"]) is not int:
+            raise errors.invalid_token()
+        return TokenClaims(
+            int(claims["sub"]),
+            claims["ver"],
+            kind,
+            datetime.fromtimestamp(claims["exp"], tz=UTC),
+        )

@@ -1,0 +1,55 @@
+"""Server-Sent Events: encoding events, and a response that always closes its event source.
+
+Every event's data is one line of JSON (JSON escapes newlines), so a client splits events on blank
+lines and reads `event:` and `data:` without caring about multi-line data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import anyio
+from starlette.responses import StreamingResponse
+from starlette.types import Send
+
+SSE_HEADERS = {
+    "Cache-Control": "no-cache",
+    # nginx buffers proxied responses by default, which would hold every delta back to the end.
+    "X-Accel-Buffering": "no",
+}
+
+
+def sse_event(event: str, data: Mapping[str, Any]) -> str:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
+    return f"event: {event}\ndata: {payload}\n\n"
+
+
+def sse_comment(text: str) -> str:
+    """A line clients ignore; keeps an idle connection open through proxies."""
+    return f": {text}\n\n"
+
+
+class EventStreamResponse(StreamingResponse):
+    """`text/event-stream` whose generator is closed however the response ends.
+
+    Starlette stops iterating when the client goes away but leaves a generator that was waiting at a
+    `yield` to the garbage collector; closing it here runs its cleanup (abort the engine request,
+    store the partial answer) at once. Shielded: the response's own scope is being cancelled then.
+    """
+
+    media_type = "text/event-stream"
+
+    def __init__(self, events: AsyncIterator[str]) -> None:
+        super().__init__(events, headers=SSE_HEADERS)
+        self._events = events
+
+    async def stream_response(self, send: Send) -> None:
+        try:
+            await super().stream_response(send)
+        finally:
+            with anyio.CancelScope(shield=True):
+                aclose = getattr(self._events, "aclose", None)
+                if aclose is not None:
+                    await aclose()

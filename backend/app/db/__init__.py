@@ -1,0 +1,1 @@
+"""The relational database: SQLAlchemy engine and sessions, declarative base, Alembic migrations."""

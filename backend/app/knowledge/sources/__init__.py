@@ -1,0 +1,1 @@
+"""Readers for every source format the knowledge base accepts; each yields `ParsedDocument`s."""

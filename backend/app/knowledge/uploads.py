@@ -1,0 +1,142 @@
+"""Documents uploaded by administrators: where they are kept, how they are named, checked and ingested.
+
+Uploads are files in `$PUXIAN_DATA_DIR/uploads/`, ingested as `imported` documents with the same
+`Ingestor` as `puxian ingest`. Uploading a file of the same name again replaces that document. One
+ingestion runs at a time (they share the indexes); each runs in a worker thread, never on the event
+loop, because embedding takes seconds on a CPU.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from app.core.body_limit import BodySizeLimit
+from app.core.config import Settings
+from app.core.errors import ApiError
+from app.knowledge.ingest import CURATED, IMPORTED, SKIPPED_NAMES, Ingestor, IngestReport
+from app.knowledge.schemas import UploadResult, UploadStatus
+from app.knowledge.sources.reader import SUFFIXES, is_supported
+
+UPLOAD_PATH = "/api/admin/documents"
+MAX_FILENAME_CHARS = 160
+_INGESTION = threading.Lock()
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
+
+
+class RouteBodyLimits:
+    """ASGI middleware: the global body limit, except larger limits for the paths named in `larger`."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: Mapping[str, int]) -> None:
+        self.default = BodySizeLimit(app, max_bytes)
+        self.larger = {path: BodySizeLimit(app, limit) for path, limit in larger.items()}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limiter = self.larger.get(scope["path"], self.default) if scope["type"] == "http" else self.default
+        await limiter(scope, receive, send)
+
+
+def uploads_dir(settings: Settings) -> Path:
+    return (settings.data_dir / "uploads").resolve()
+
+
+def safe_filename(raw: str | None) -> str:
+    """The name an upload is stored under: its last path part, checked; 422 when it cannot be used."""
+    name = unicodedata.normalize("NFC", re.split(r"[/\\]", raw or "")[-1]).strip()
+    if not name or name.startswith(".") or _UNSAFE.search(name) or len(name) > MAX_FILENAME_CHARS:
+        raise ApiError(422, "file_name_invalid", f"The file name {name!r} cannot be used; rename the file.")
+    if not is_supported(Path(name)):
+        raise ApiError(
+            422, "unsupported_file_type", f"{name}: unsupported file type; supported: {', '.join(SUFFIXES)}."
+        )
+    if name.lower() in SKIPPED_NAMES:
+        raise ApiError(
+            422, "file_name_invalid", f"{name}: this name is kept for notes about a folder; rename it."
+        )
+    return name
+
+
+def ingest_upload(ingestor: Ingestor, settings: Settings, name: str, data: bytes) -> UploadResult:
+    """Store one upload and ingest it; on an error nothing of it is kept (a previous version stays)."""
+    folder = uploads_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    target, previous, incoming = folder / name, folder / f".{name}.previous", folder / f".{name}.incoming"
+    incoming.write_bytes(data)
+    with _INGESTION:
+        had_previous = target.exists()
+        if had_previous:
+            target.replace(previous)
+        incoming.replace(target)
+        try:
+            report = ingestor.ingest([target], collection=IMPORTED, sync=False, show_progress=False)
+        except BaseException:
+            _restore(target, previous, had_previous)
+            raise
+        if report.errors:
+            _restore(target, previous, had_previous)
+            errors = [display_paths(error, settings) for error in report.errors]
+            return UploadResult(filename=name, status="failed", errors=errors)
+        previous.unlink(missing_ok=True)
+    status, ids = _outcome(report)
+    document = next((doc for doc in ingestor.store.documents(IMPORTED) if doc.id in ids), None)
+    return UploadResult(
+        filename=name,
+        status=status,
+        document_id=document.id if document else None,
+        title=document.title if document else None,
+        chunks=document.chunk_count if document else 0,
+        warnings=[display_paths(warning, settings) for warning in report.warnings],
+    )
+
+
+def delete_upload_file(source_path: str, settings: Settings) -> None:
+    """Remove a deleted document's file when it is an upload (so that a re-index does not bring it back)."""
+    path = Path(source_path)
+    if path.is_relative_to(uploads_dir(settings)):
+        path.unlink(missing_ok=True)
+
+
+def reindex(ingestor: Ingestor, settings: Settings, reload: Callable[[], None]) -> IngestReport:
+    """Bring the curated folders and the uploads in step with the database, then rebuild the indexes."""
+    total = IngestReport()
+    with _INGESTION:
+        batches = [([f for f in settings.curated_dirs if f.is_dir()], CURATED)]
+        if uploads_dir(settings).is_dir():
+            batches.append(([uploads_dir(settings)], IMPORTED))
+        for folders, collection in batches:
+            if not folders:
+                continue
+            report = ingestor.ingest(folders, collection=collection, sync=True, show_progress=False)
+            for name in ("added", "updated", "unchanged", "deleted", "errors", "warnings"):
+                getattr(total, name).extend(getattr(report, name))
+            total.chunks_embedded += report.chunks_embedded
+            total.seconds += report.seconds
+        reload()
+    return total
+
+
+def display_paths(message: str, settings: Settings) -> str:
+    """A message with server paths shortened: uploads by file name, curated files from `knowledge/`."""
+    message = message.replace(f"{uploads_dir(settings)}/", "")
+    knowledge = settings.knowledge_dir.resolve()
+    return message.replace(f"{knowledge}/", f"{knowledge.name}/")
+
+
+def _outcome(report: IngestReport) -> tuple[UploadStatus, set[str]]:
+    if report.added:
+        return "added", set(report.added)
+    if report.updated:
+        return "updated", set(report.updated)
+    return "unchanged", set(report.unchanged)
+
+
+def _restore(target: Path, previous: Path, had_previous: bool) -> None:
+    if had_previous:
+        previous.replace(target)
+    else:
+        target.unlink(missing_ok=True)

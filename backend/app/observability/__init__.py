@@ -1,0 +1,1 @@
+"""Prometheus metrics and request-scoped logging (a request id on every log line)."""

@@ -1,0 +1,1 @@
+"""User accounts: roles, activation, and the admin routes that manage them."""

@@ -1,0 +1,61 @@
+import { useMemo } from "react";
+
+import type { Feedback, Source } from "../api/types";
+import { AnswerMarkdown } from "./AnswerMarkdown";
+import { CopyButton } from "./CopyButton";
+import { FeedbackControls } from "./FeedbackControls";
+import type { ChatMessage } from "./model";
+import { SourceList } from "./SourceList";
+import { TimingLine } from "./TimingLine";
+
+interface AnswerCardProps {
+  message: ChatMessage;
+  onOpenSource: (source: Source) => void;
+  onFeedback: (key: string, feedback: Feedback | null) => void;
+}
+
+export function AnswerCard({ message, onOpenSource, onFeedback }: AnswerCardProps) {
+  const numbers = useMemo(() => new Set(message.sources.map((source) => source.number)), [message.sources]);
+  const bySource = (number: number) => {
+    const source = message.sources.find((candidate) => candidate.number === number);
+    if (source) onOpenSource(source);
+  };
+  const streaming = message.status === "waiting" || message.status === "streaming";
+  return (
+    <article className="message answer" aria-label="回答" aria-busy={streaming}>
+      {message.status === "waiting" && (
+        <p className="muted thinking" role="status">
+          正在检索资料…
+        </p>
+      )}
+      {message.content && <AnswerMarkdown text={message.content} sourceNumbers={numbers} onCite={bySource} />}
+      {message.status === "streaming" && (
+        <span className="cursor" role="status" aria-label="正在生成回答">
+          ▍
+        </span>
+      )}
+      {message.status === "stopped" && <p className="muted small-text">已停止生成。</p>}
+      {message.error && (
+        <p className="alert" role="alert">
+          {message.error}
+        </p>
+      )}
+      <SourceList sources={message.sources} onOpen={onOpenSource} />
+      {!streaming && (
+        <footer className="answer-footer">
+          <div className="row">
+            {message.content && <CopyButton text={message.content} />}
+            {message.id !== null && message.content && (
+              <FeedbackControls
+                messageId={message.id}
+                feedback={message.feedback}
+                onSaved={(feedback) => onFeedback(message.key, feedback)}
+              />
+            )}
+          </div>
+          <TimingLine timings={message.timings} engine={message.engine} />
+        </footer>
+      )}
+    </article>
+  );
+}

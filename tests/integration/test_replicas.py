@@ -1,0 +1,273 @@
+"""Several OpenAI-compatible replicas behind one `OpenAIEngine`: shared load, and one stopped mid-run.
+
+Two real `transformers serve` processes serve the default model on the CPU, standing in for replicas
+of `vllm serve` (docs/deployment.md), first behind the engine alone, then behind the whole backend
+asked through /v1 with the `openai` client. Which replica answered is read from its access log.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+
+from app.bootstrap import build_services
+from app.core.config import Settings
+from app.engines.specs import EngineSpec
+from app.main import create_app
+from inference_engine import ChatMessage, GenerationResult, InferenceConfig, OpenAIEngine
+from tests.integration.test_openai_api import make_api_key, serving
+
+CHAT: list[ChatMessage] = [{"role": "user", "content": "你好"}]
+STARTUP_SECONDS = 180
+# Access-log lines of answered requests: chat messages and plain prompts (the completions route).
+ANSWERED = ('"POST /v1/chat/completions HTTP/1.1" 200', '"POST /v1/completions HTTP/1.1" 200')
+
+
+@dataclass
+class Replica:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def answered(self) -> int:
+        """Requests this replica has answered (its access log; refused tries not counted)."""
+        log = self.log_path.read_text(errors="replace")
+        return sum(log.count(line) for line in ANSWERED)
+
+    def crash(self) -> None:
+        self.process.send_signal(signal.SIGKILL)  # no graceful shutdown: as if the machine died
+        self.process.wait()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_until_healthy(replica: Replica) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if replica.process.poll() is not None:
+            pytest.fail(f"transformers serve exited:\n{replica.log_path.read_text()[-3000:]}")
+        try:
+            if httpx.get(replica.url.removesuffix("/v1") + "/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    pytest.fail(
+        f"transformers serve did not answer in {STARTUP_SECONDS} s:\n{replica.log_path.read_text()[-3000:]}"
+    )
+
+
+@contextmanager
+def replicas(llm_path: Path, scratch: Path, count: int) -> Iterator[list[Replica]]:
+    """`count` servers of the default model on free ports, one CPU thread each (this VM has two)."""
+    executable = shutil.which("transformers", path=str(Path(sys.executable).parent))
+    assert executable, "the transformers command is installed with the transformers package"
+    (scratch / "hub").mkdir(exist_ok=True)
+    # An empty hub cache of its own (nothing is downloaded); one thread each, else they fight for the cores.
+    environment = os.environ | {
+        "HF_HUB_CACHE": str(scratch / "hub"),
+        "HF_HUB_OFFLINE": "1",
+        "OMP_NUM_THREADS": "1",
+    }
+    started: list[Replica] = []
+    try:
+        for number in range(count):
+            port = _free_port()
+            log_path = scratch / f"replica-{number}.log"
+            with log_path.open("wb") as log:
+                process = subprocess.Popen(
+                    [
+                        executable,
+                        "serve",
+                        str(llm_path),
+                        "--host",
+                        "127.0.0.1",
+                        "--port",
+                        str(port),
+                        "--device",
+                        "cpu",
+                    ],
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    env=environment,
+                )
+            started.append(Replica(f"http://127.0.0.1:{port}/v1", process, log_path))
+        for replica in started:
+            _wait_until_healthy(replica)
+        yield started
+    finally:
+        for replica in started:
+            if replica.process.poll() is None:
+                replica.process.terminate()
+                try:
+                    replica.process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    replica.process.kill()
+                    replica.process.wait()
+
+
+@pytest.fixture(scope="module")
+def two_replicas(llm_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Replica]]:
+    with replicas(llm_path, tmp_path_factory.mktemp("replicas"), 2) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def engine(two_replicas: list[Replica], llm_path: Path) -> Iterator[OpenAIEngine]:
+    config = InferenceConfig(
+        model_path=str(llm_path),
+        server_urls=[replica.url for replica in two_replicas],
+        temperature=0.0,
+        max_tokens=4,
+        max_retries=1,
+    )
+    with OpenAIEngine(config) as client:
+        yield client
+
+
+@dataclass
+class Run:
+    results: list[GenerationResult] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
+
+
+def test_requests_are_shared_between_the_replicas(engine: OpenAIEngine, two_replicas: list[Replica]) -> None:
+    before = [replica.answered() for replica in two_replicas]
+    results = engine.batch_generate(["1, 2, 3,", "a, b, c,", "你好", "莆田"], max_tokens=2)
+    assert [r["completion_tokens"] for r in results] == [2, 2, 2, 2]
+    for _ in range(2):  # one after another: they go round the replicas
+        assert engine.generate(CHAT)["completion_tokens"] == 4
+    served = [replica.answered() - start for replica, start in zip(two_replicas, before, strict=True)]
+    assert sum(served) == 6
+    assert served[0] >= 2
+    assert served[1] >= 2
+    assert all(server["in_flight"] == 0 for server in engine.info()["servers"])
+
+
+def test_a_replica_stopped_mid_run_leaves_the_requests_answered_by_the_other(
+    engine: OpenAIEngine, two_replicas: list[Replica]
+) -> None:
+    doomed, survivor = two_replicas
+    survivor_before = survivor.answered()
+    run = Run()
+
+    def ask_in_turn() -> None:
+        for _ in range(6):
+            try:
+                run.results.append(engine.generate(CHAT, max_tokens=8))
+            except Exception as exc:  # the assertions below say what failed
+                run.errors.append(exc)
+
+    asker = threading.Thread(target=ask_in_turn)
+    asker.start()
+    # Stop it while it is generating an answer (8 tokens take over a second on this CPU).
+    deadline = time.monotonic() + 120
+    while _in_flight(engine, doomed.url) == 0 and asker.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    killed_while_busy = _in_flight(engine, doomed.url) > 0
+    doomed.crash()
+    asker.join(timeout=300)
+    assert not asker.is_alive()
+
+    assert killed_while_busy, "the stopped replica had a request in flight"
+    assert run.errors == []
+    assert len(run.results) == 6
+    assert all(result["completion_tokens"] == 8 and result["text"] for result in run.results)
+    # The request the dead replica was answering was sent again to the survivor, and so were the rest.
+    assert survivor.answered() - survivor_before >= 5
+    dead = next(server for server in engine.info()["servers"] if server["url"] == doomed.url)
+    assert dead["answering"] is False
+    assert dead["error"]
+
+    async def stream_once() -> str:
+        return "".join([delta async for delta in engine.stream(CHAT)])
+
+    assert asyncio.run(stream_once())  # streams go to the survivor too
+
+
+def _in_flight(engine: OpenAIEngine, url: str) -> int:
+    return int(next(s["in_flight"] for s in engine.info()["servers"] if s["url"] == url))
+
+
+@pytest.fixture
+def backend_on_two_replicas(
+    llm_path: Path, settings: Settings, tmp_path: Path
+) -> Iterator[tuple[openai.OpenAI, list[Replica], OpenAIEngine]]:
+    """The backend with its answers from two replicas (as the compose stack's `vllm` engine), over /v1."""
+    with replicas(llm_path, tmp_path, 2) as started:
+        spec = EngineSpec(
+            name="vllm",
+            kind="openai",
+            keep_loaded=True,
+            config={"server_urls": [replica.url for replica in started], "max_retries": 1},
+        )
+        backend_settings = Settings.model_validate(
+            {**settings.model_dump(), "engines": [spec], "default_engine": "vllm", "llm_max_tokens": 8}
+        )
+        services = build_services(backend_settings)  # the session's knowledge, this engine
+        try:
+            engine = services.engines.default_engine()
+            assert isinstance(engine, OpenAIEngine)
+            with serving(create_app(backend_settings, services_factory=lambda _: services)) as url:
+                key = make_api_key(url, services.knowledge.database, f"replicas_{tmp_path.name[-8:]}")
+                yield openai.OpenAI(base_url=url + "/v1", api_key=key, max_retries=0), started, engine
+        finally:
+            services.close()
+
+
+def test_the_backend_keeps_answering_when_a_replica_stops_mid_run(
+    backend_on_two_replicas: tuple[openai.OpenAI, list[Replica], OpenAIEngine],
+) -> None:
+    client, (doomed, survivor), engine = backend_on_two_replicas
+    survivor_before = survivor.answered()
+    question: list[Any] = [{"role": "user", "content": "如何用莆仙话说“吃饭”？"}]
+    answers: list[str] = []
+    errors: list[BaseException] = []
+
+    def ask_in_turn() -> None:
+        for _ in range(4):
+            try:
+                completion = client.chat.completions.create(model="vllm", messages=question, temperature=0)
+                answers.append(completion.choices[0].message.content or "")
+            except Exception as exc:  # the assertions below say what failed
+                errors.append(exc)
+
+    asker = threading.Thread(target=ask_in_turn)
+    asker.start()
+    deadline = time.monotonic() + 120
+    while _in_flight(engine, doomed.url) == 0 and asker.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    killed_while_busy = _in_flight(engine, doomed.url) > 0
+    doomed.crash()
+    asker.join(timeout=300)
+    assert not asker.is_alive()
+
+    assert killed_while_busy, "the stopped replica had a request in flight"
+    assert errors == []
+    assert len(answers) == 4
+    assert len(set(answers)) == 1, "greedy answers from either replica are the same"
+    assert "食饭" in answers[0] or answers[0].startswith("根据资料")
+    assert survivor.answered() - survivor_before >= 3
+    stream = client.chat.completions.create(model="vllm", messages=question, temperature=0, stream=True)
+    streamed = "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
+    assert streamed == answers[0]
