@@ -5,12 +5,13 @@ Kept apart from `transformers_engine` so that importing the package does not imp
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
 
 import torch
-from transformers import LogitsProcessor, StoppingCriteria, TextIteratorStreamer
+from transformers import AsyncTextIteratorStreamer, LogitsProcessor, StoppingCriteria
 
 
 class FirstTokenTimer(LogitsProcessor):
@@ -39,8 +40,14 @@ class AbortCriteria(StoppingCriteria):
         )
 
 
-class CountingTextStreamer(TextIteratorStreamer):
-    """A text streamer that also counts new tokens and remembers the last one."""
+class CountingTextStreamer(AsyncTextIteratorStreamer):
+    """A text streamer that also counts new tokens and remembers the last one.
+
+    Asynchronous: the generating thread hands text to the event loop, so a waiting stream holds no
+    thread. (A blocking iterator read through `asyncio.to_thread` held one of the loop's few default
+    threads per waiting stream: with more streams queued than threads, the running one's text
+    reached its client in bursts.) Built inside a coroutine, on the loop that reads it.
+    """
 
     def __init__(self, tokenizer: Any, **kwargs: Any) -> None:
         super().__init__(tokenizer, skip_prompt=True, skip_special_tokens=True, **kwargs)
@@ -56,6 +63,11 @@ class CountingTextStreamer(TextIteratorStreamer):
                 self.last_token = int(flat[-1])
         self._prompt_seen = True
         super().put(value)
+
+    def on_finalized_text(self, text: str, stream_end: bool = False) -> None:
+        # RuntimeError: the reading loop is closed, so nobody is left to read the text.
+        with contextlib.suppress(RuntimeError):
+            super().on_finalized_text(text, stream_end)
 
 
 def quantize_int8_dynamic(model: Any) -> Any:

@@ -230,7 +230,7 @@ class TransformersEngine(BaseInferenceEngine):
         try:
             if pieces:
                 yield pieces[0]
-            async for delta in _iterate_in_thread(streamer):
+            async for delta in streamer:
                 first_token_at = first_token_at or time.perf_counter()
                 safe = text_filter.feed(delta)
                 if safe:
@@ -347,10 +347,3 @@ def _eos_ids(model: Any, tokenizer: Any) -> set[int]:
     ids = set(configured if isinstance(configured, list) else [configured])
     ids.add(tokenizer.eos_token_id)
     return {int(i) for i in ids if i is not None}
-
-
-async def _iterate_in_thread(streamer: Any) -> AsyncIterator[str]:
-    """Yield from a blocking iterator without blocking the event loop."""
-    iterator = iter(streamer)
-    while (item := await asyncio.to_thread(next, iterator, None)) is not None:
-        yield str(item)

@@ -154,7 +154,13 @@ def build_services(settings: Settings, show_progress: bool = False) -> Services:
     engines = build_engine_manager(settings, restored_default(knowledge.database))
     # A stored choice that no longer loads falls back to the configured default.
     timer.run("llm", lambda: engines.start(fallback=settings.default_engine))
-    rag = RAGService(
+    rag = build_rag_service(settings, knowledge, engines)
+    log.info("services ready in %.1f s", sum(timer.seconds.values()))
+    return Services(settings, knowledge, engines, rag, timer.seconds)
+
+
+def build_rag_service(settings: Settings, knowledge: Knowledge, engines: EngineManager) -> RAGService:
+    return RAGService(
         knowledge.retriever,
         engines,
         PromptBuilder(),
@@ -164,8 +170,6 @@ def build_services(settings: Settings, show_progress: bool = False) -> Services:
         settings.history_max_turns,
         history_with_answers=settings.history_mode == "turns",
     )
-    log.info("services ready in %.1f s", sum(timer.seconds.values()))
-    return Services(settings, knowledge, engines, rag, timer.seconds)
 
 
 class _StepTimer:

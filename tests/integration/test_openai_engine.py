@@ -7,91 +7,29 @@ serving the default model; in production the same engine talks to `vllm serve` o
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from inference_engine import GenerationError, InferenceConfig, OpenAIEngine
+from tests.integration.live_server import free_port
+from tests.integration.openai_servers import replicas
 
 CHAT = [{"role": "user", "content": "你好"}]
-STARTUP_SECONDS = 180
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server_url(llm_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`transformers serve` on a free port, pinned to the default model, for this module's tests."""
-    executable = shutil.which("transformers", path=str(Path(sys.executable).parent))
-    assert executable, "the transformers command is installed with the transformers package"
-    scratch = tmp_path_factory.mktemp("transformers-serve")
-    port = free_port()
-    # An empty hub cache of its own: /v1/models lists that cache, and nothing is downloaded.
-    environment = os.environ | {"HF_HUB_CACHE": str(scratch / "hub"), "HF_HUB_OFFLINE": "1"}
-    (scratch / "hub").mkdir()
-    log_path = scratch / "server.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [
-                executable,
-                "serve",
-                str(llm_path),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--device",
-                "cpu",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env=environment,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if server.poll() is not None:
-                pytest.fail(
-                    f"transformers serve exited with {server.returncode}:\n{log_path.read_text()[-3000:]}"
-                )
-            try:
-                if httpx.get(url + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"transformers serve did not answer within {STARTUP_SECONDS} s:\n{log_path.read_text()[-3000:]}"
-                )
-            time.sleep(0.5)
-        yield url + "/v1"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with replicas(llm_path, tmp_path_factory.mktemp("transformers-serve"), 1, one_thread=False) as (server,):
+        yield server.url
 
 
 @pytest.fixture(scope="module")
 def engine(server_url: str, llm_path: Path) -> Iterator[OpenAIEngine]:
-    with socket.socket() as probe:  # a URL where nothing listens, tried first: failover to the live one
-        probe.bind(("127.0.0.1", 0))
-        dead_url = f"http://127.0.0.1:{probe.getsockname()[1]}/v1"
+    # A URL where nothing listens, tried first: failover to the live one.
+    dead_url = f"http://127.0.0.1:{free_port()}/v1"
     config = InferenceConfig(
         model_path=str(llm_path),
         server_urls=[dead_url, server_url],

@@ -8,21 +8,13 @@ asked through /v1 with the `openai` client. Which replica answered is read from 
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
 import openai
 import pytest
 
@@ -31,99 +23,10 @@ from app.core.config import Settings
 from app.engines.specs import EngineSpec
 from app.main import create_app
 from inference_engine import ChatMessage, GenerationResult, InferenceConfig, OpenAIEngine
+from tests.integration.openai_servers import Replica, replicas
 from tests.integration.test_openai_api import make_api_key, serving
 
 CHAT: list[ChatMessage] = [{"role": "user", "content": "你好"}]
-STARTUP_SECONDS = 180
-# Access-log lines of answered requests: chat messages and plain prompts (the completions route).
-ANSWERED = ('"POST /v1/chat/completions HTTP/1.1" 200', '"POST /v1/completions HTTP/1.1" 200')
-
-
-@dataclass
-class Replica:
-    url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def answered(self) -> int:
-        """Requests this replica has answered (its access log; refused tries not counted)."""
-        log = self.log_path.read_text(errors="replace")
-        return sum(log.count(line) for line in ANSWERED)
-
-    def crash(self) -> None:
-        self.process.send_signal(signal.SIGKILL)  # no graceful shutdown: as if the machine died
-        self.process.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_healthy(replica: Replica) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if replica.process.poll() is not None:
-            pytest.fail(f"transformers serve exited:\n{replica.log_path.read_text()[-3000:]}")
-        try:
-            if httpx.get(replica.url.removesuffix("/v1") + "/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    pytest.fail(
-        f"transformers serve did not answer in {STARTUP_SECONDS} s:\n{replica.log_path.read_text()[-3000:]}"
-    )
-
-
-@contextmanager
-def replicas(llm_path: Path, scratch: Path, count: int) -> Iterator[list[Replica]]:
-    """`count` servers of the default model on free ports, one CPU thread each (this VM has two)."""
-    executable = shutil.which("transformers", path=str(Path(sys.executable).parent))
-    assert executable, "the transformers command is installed with the transformers package"
-    (scratch / "hub").mkdir(exist_ok=True)
-    # An empty hub cache of its own (nothing is downloaded); one thread each, else they fight for the cores.
-    environment = os.environ | {
-        "HF_HUB_CACHE": str(scratch / "hub"),
-        "HF_HUB_OFFLINE": "1",
-        "OMP_NUM_THREADS": "1",
-    }
-    started: list[Replica] = []
-    try:
-        for number in range(count):
-            port = _free_port()
-            log_path = scratch / f"replica-{number}.log"
-            with log_path.open("wb") as log:
-                process = subprocess.Popen(
-                    [
-                        executable,
-                        "serve",
-                        str(llm_path),
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        str(port),
-                        "--device",
-                        "cpu",
-                    ],
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    env=environment,
-                )
-            started.append(Replica(f"http://127.0.0.1:{port}/v1", process, log_path))
-        for replica in started:
-            _wait_until_healthy(replica)
-        yield started
-    finally:
-        for replica in started:
-            if replica.process.poll() is None:
-                replica.process.terminate()
-                try:
-                    replica.process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    replica.process.kill()
-                    replica.process.wait()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,13 @@ def test_short_questions_naming_only_a_subject_are_follow_ups(question: str) -> 
 
 @pytest.mark.parametrize(
     "question",
-    ["莆仙话“吃饭”怎么说？", "那“吃饭”是什么意思？", "‘厝’是什么意思？", "莆仙话有几个声调？", "吃饭" * 11 + "呢"],
+    [
+        "莆仙话“吃饭”怎么说？",
+        "那“吃饭”是什么意思？",
+        "‘厝’是什么意思？",
+        "莆仙话有几个声调？",
+        "吃饭" * 11 + "呢",
+    ],
 )
 def test_questions_with_words_of_their_own_are_not(question: str) -> None:
     assert not is_elliptic(question)

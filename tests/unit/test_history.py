@@ -43,7 +43,9 @@ def test_questions_mode_lists_earlier_questions_in_the_user_message_only() -> No
     assert [m["role"] for m in prompt.messages] == ["system", "user"]
     user = prompt.messages[1]["content"]
     assert "此前的问题：\n莆仙话“今天”怎么说？" in user
-    assert user.index("莆仙话“今天”怎么说？") < user.index("资料：") < user.index("问题：莆仙话“吃饭”怎么说？")
+    assert (
+        user.index("莆仙话“今天”怎么说？") < user.index("资料：") < user.index("问题：莆仙话“吃饭”怎么说？")
+    )
     assert "今旦" not in user  # the earlier answer is left out
 
 

@@ -10,7 +10,7 @@ from app.main import create_app
 
 def test_the_schema_builds_with_the_stream_engine_and_metrics_routes(tmp_path: Path) -> None:
     # The lifespan (models) does not run: the schema comes from the routes alone.
-    app = create_app(Settings(_env_file=None, data_dir=tmp_path))  # type: ignore[call-arg]
+    app = create_app(Settings(_env_file=None, data_dir=tmp_path))
     schema = app.openapi()
     paths = schema["paths"]
 

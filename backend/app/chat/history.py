@@ -31,7 +31,9 @@ def estimate_tokens(text: str) -> int:
     return cjk + math.ceil((len(text) - cjk) / 3)
 
 
-def fit_history(turns: Sequence[Turn], max_tokens: int, max_turns: int, with_answers: bool = True) -> list[Turn]:
+def fit_history(
+    turns: Sequence[Turn], max_tokens: int, max_turns: int, with_answers: bool = True
+) -> list[Turn]:
     """The most recent turns that fit `max_tokens` together (at most `max_turns`), oldest first.
 
     Without `with_answers` only the questions count (only they go into the prompt). A turn that

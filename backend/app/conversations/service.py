@@ -130,30 +130,55 @@ def record_exchange(
     which serializes them on both databases (a row lock on PostgreSQL, the write lock on SQLite)
     before anything is read; message ids then keep each question next to its answer.
     """
-    now = utc_now()
-    if conversation_id is None:
-        conversation_id = uuid.uuid4()
-        title = " ".join(question.split())[:TITLE_FROM_QUESTION_CHARS]
-        session.execute(
-            insert(Conversation).values(
-                id=conversation_id, user_id=user_id, title=title, created_at=asked_at, updated_at=now
-            )
+    conversation_id = open_for_question(session, user_id, conversation_id, question, asked_at)
+    question_row = add_question(session, conversation_id, question, asked_at)
+    session.flush()  # the question gets the smaller id
+    answer_row = add_answer(session, conversation_id, answer)
+    session.commit()
+    return StoredExchange(conversation_id, question_row.id, answer_row.id)
+
+
+def open_for_question(
+    session: Session, user_id: int, conversation_id: uuid.UUID | None, question: str, asked_at: datetime
+) -> uuid.UUID:
+    """The named conversation, marked active (404 if it is not the user's), or a new one titled with
+    the question's start. Writes the conversation row first: that serializes writers to it."""
+    if conversation_id is not None:
+        touch_conversation(session, user_id, conversation_id)
+        return conversation_id
+    conversation_id = uuid.uuid4()
+    title = " ".join(question.split())[:TITLE_FROM_QUESTION_CHARS]
+    session.execute(
+        insert(Conversation).values(
+            id=conversation_id, user_id=user_id, title=title, created_at=asked_at, updated_at=utc_now()
         )
-    else:
-        touched = session.execute(
-            update(Conversation)
-            .where(Conversation.id == conversation_id, Conversation.user_id == user_id)
-            .values(updated_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if touched.rowcount == 0:  # type: ignore[attr-defined]  # deleted while the model was answering
-            raise errors.conversation_not_found(conversation_id)
-    question_row = Message(
+    )
+    return conversation_id
+
+
+def touch_conversation(session: Session, user_id: int, conversation_id: uuid.UUID) -> None:
+    """Mark the conversation active; the row write serializes concurrent writers to it."""
+    touched = session.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.user_id == user_id)
+        .values(updated_at=utc_now())
+        .execution_options(synchronize_session=False)
+    )
+    if touched.rowcount == 0:  # type: ignore[attr-defined]  # deleted meanwhile, or someone else's
+        raise errors.conversation_not_found(conversation_id)
+
+
+def add_question(session: Session, conversation_id: uuid.UUID, question: str, asked_at: datetime) -> Message:
+    row = Message(
         conversation_id=conversation_id, role=MessageRole.USER.value, content=question, created_at=asked_at
     )
-    session.add(question_row)
-    session.flush()  # the question gets the smaller id
-    answer_row = Message(
+    session.add(row)
+    return row
+
+
+def add_answer(session: Session, conversation_id: uuid.UUID, answer: RAGAnswer) -> Message:
+    """A whole or partial answer (see its finish_reason), with its sources, timings and engine."""
+    row = Message(
         conversation_id=conversation_id,
         role=MessageRole.ASSISTANT.value,
         content=answer.answer,
@@ -162,11 +187,10 @@ def record_exchange(
         usage=answer.usage,
         engine=answer.engine,
         finish_reason=answer.finish_reason,
-        created_at=now,
+        created_at=utc_now(),
     )
-    session.add(answer_row)
-    session.commit()
-    return StoredExchange(conversation_id, question_row.id, answer_row.id)
+    session.add(row)
+    return row
 
 
 def owned_answer(session: Session, user_id: int, message_id: int) -> Message:
