@@ -15,7 +15,8 @@ from app.db.types import utc_now
 from app.users.models import Role
 from tests.integration.accounts import PASSWORD, Api, bearer
 
-PUBLIC_PATHS = {"/api/health", "/api/auth/login", "/api/auth/refresh", "/api/auth/register"}
+# /metrics is public unless PUXIAN_METRICS_TOKEN is set (Prometheus scrapes it; test_metrics.py).
+PUBLIC_PATHS = {"/api/health", "/api/auth/login", "/api/auth/refresh", "/api/auth/register", "/metrics"}
 
 
 def _fill_path(path: str) -> str:
