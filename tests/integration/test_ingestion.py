@@ -11,6 +11,7 @@ import pytest
 
 from app.bootstrap import Knowledge
 from app.knowledge.dense_index import VECTORS_FILE
+from app.knowledge.ingest import CURATED
 from app.knowledge.knowledge_base import KnowledgeBase
 from app.knowledge.store import KnowledgeStore
 from tests.conftest import REPO_ROOT
@@ -164,3 +165,42 @@ def test_a_slice_of_the_real_rime_dictionary_imports(empty_knowledge: Knowledge,
     assert hits[0].chunk.section == "食"
     assert "headword" in hits[0].found_by
     shutil.rmtree(tmp_path / "data")
+
+
+def curated_copy(root: Path) -> Path:
+    """Two of the curated documents, as a knowledge folder of their own at `root`."""
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    for name in ("culture-food.md", "culture-mazu.md"):
+        shutil.copy(REPO_ROOT / "knowledge" / "docs" / name, docs / name)
+    return root
+
+
+def test_curated_knowledge_from_a_new_folder_takes_its_documents_over(
+    empty_knowledge: Knowledge, tmp_path: Path
+) -> None:
+    # A checkout moved, or a second one sharing the data folder: the first folder still exists.
+    first = curated_copy(tmp_path / "first")
+    assert empty_knowledge.ingestor.ingest([first], CURATED, show_progress=False).errors == []
+    second = curated_copy(tmp_path / "second")
+    report = empty_knowledge.ingestor.ingest([second], CURATED, show_progress=False)
+    assert report.errors == []
+    assert report.chunks_embedded == 0  # the same chunks: their vectors are reused
+    assert sorted(report.updated) == ["culture-food", "culture-mazu"]
+    sources = {doc.id: doc.source_path for doc in empty_knowledge.base.store.documents()}
+    assert all(Path(path).is_relative_to(second.resolve()) for path in sources.values()), sources
+
+
+def test_an_import_with_the_id_of_another_existing_file_is_refused(
+    empty_knowledge: Knowledge, tmp_path: Path
+) -> None:
+    curated = curated_copy(tmp_path / "curated")
+    empty_knowledge.ingestor.ingest([curated], CURATED, show_progress=False)
+    clash = tmp_path / "imports"
+    clash.mkdir()
+    shutil.copy(curated / "docs" / "culture-food.md", clash / "culture-food.md")
+    report = empty_knowledge.ingestor.ingest([clash], show_progress=False)
+    assert report.added == []
+    assert report.updated == []
+    assert len(report.errors) == 1
+    assert "'culture-food' is already used by" in report.errors[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,16 +81,7 @@ def test_a_replica_stopped_mid_run_leaves_the_requests_answered_by_the_other(
             except Exception as exc:  # the assertions below say what failed
                 run.errors.append(exc)
 
-    asker = threading.Thread(target=ask_in_turn)
-    asker.start()
-    # Stop it while it is generating an answer (8 tokens take over a second on this CPU).
-    deadline = time.monotonic() + 120
-    while _in_flight(engine, doomed.url) == 0 and asker.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    killed_while_busy = _in_flight(engine, doomed.url) > 0
-    doomed.crash()
-    asker.join(timeout=300)
-    assert not asker.is_alive()
+    killed_while_busy = _crash_while_busy(engine, doomed, ask_in_turn)
 
     assert killed_while_busy, "the stopped replica had a request in flight"
     assert run.errors == []
@@ -110,6 +101,21 @@ def test_a_replica_stopped_mid_run_leaves_the_requests_answered_by_the_other(
 
 def _in_flight(engine: OpenAIEngine, url: str) -> int:
     return int(next(s["in_flight"] for s in engine.info()["servers"] if s["url"] == url))
+
+
+def _crash_while_busy(engine: OpenAIEngine, doomed: Replica, ask_in_turn: Callable[[], None]) -> bool:
+    """Run `ask_in_turn` in a thread and kill `doomed` once it is answering one of its requests
+    (8 tokens take over a second on this CPU); True if it was killed while busy."""
+    asker = threading.Thread(target=ask_in_turn)
+    asker.start()
+    deadline = time.monotonic() + 120
+    while _in_flight(engine, doomed.url) == 0 and asker.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    busy = _in_flight(engine, doomed.url) > 0
+    doomed.crash()
+    asker.join(timeout=300)
+    assert not asker.is_alive()
+    return busy
 
 
 @pytest.fixture
@@ -155,15 +161,7 @@ def test_the_backend_keeps_answering_when_a_replica_stops_mid_run(
             except Exception as exc:  # the assertions below say what failed
                 errors.append(exc)
 
-    asker = threading.Thread(target=ask_in_turn)
-    asker.start()
-    deadline = time.monotonic() + 120
-    while _in_flight(engine, doomed.url) == 0 and asker.is_alive() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    killed_while_busy = _in_flight(engine, doomed.url) > 0
-    doomed.crash()
-    asker.join(timeout=300)
-    assert not asker.is_alive()
+    killed_while_busy = _crash_while_busy(engine, doomed, ask_in_turn)
 
     assert killed_while_busy, "the stopped replica had a request in flight"
     assert errors == []

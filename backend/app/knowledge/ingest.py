@@ -73,7 +73,7 @@ class Ingestor:
         seen_paths: set[str] = set()
         for path in tqdm(files, desc="ingesting", unit="file", disable=not show_progress or len(files) < 2):
             seen_paths.add(str(path))
-            self._ingest_file(path, collection, stored, stored_by_path, report, show_progress)
+            self._ingest_file(path, collection, roots, stored, stored_by_path, report, show_progress)
         if sync:
             self._delete_missing(roots, collection, seen_paths, report)
         self.knowledge.persist()
@@ -106,6 +106,7 @@ class Ingestor:
         self,
         path: Path,
         collection: str,
+        roots: list[Path],
         stored: dict[str, DocumentInfo],
         stored_by_path: dict[str, DocumentInfo],
         report: IngestReport,
@@ -125,7 +126,7 @@ class Ingestor:
             report.errors.append(f"{path}: cannot be read ({exc.strerror})")
             return
         owner = stored.get(document.id)
-        if owner is not None and owner.source_path != str(path) and Path(owner.source_path).exists():
+        if owner is not None and _claimed_elsewhere(owner, path, collection, roots):
             report.errors.append(f"{path}: document id {document.id!r} is already used by {owner.source_path}")
             return
         report.warnings.extend(document.warnings)
@@ -173,3 +174,17 @@ class Ingestor:
             self.knowledge.apply(change)
             report.deleted.extend(gone)
             report.chunks_removed += len(change.removed)
+
+
+def _claimed_elsewhere(owner: DocumentInfo, path: Path, collection: str, roots: list[Path]) -> bool:
+    """Whether another existing file holds the document id `path` declares.
+
+    Curated knowledge ingested from another folder than before (a checkout moved, or a second
+    checkout sharing the data folder) is the same knowledge moved: it takes its documents over
+    (unchanged chunks keep their vectors). Two files with one id among the files ingested now, or
+    an import clashing with another file, are a real clash.
+    """
+    if owner.source_path == str(path) or not Path(owner.source_path).exists():
+        return False
+    moved_curated = collection == CURATED and owner.collection == CURATED
+    return not moved_curated or any(Path(owner.source_path).is_relative_to(root) for root in roots)
