@@ -82,6 +82,7 @@ def retrieval_weights(settings: Settings) -> RetrievalWeights:
         dense=settings.dense_weight,
         lexical=settings.lexical_weight,
         headword=settings.headword_weight,
+        romanized=settings.romanized_weight,
         rrf_k=settings.rrf_k,
         candidates=settings.retrieval_candidates,
     )

@@ -85,12 +85,17 @@ def test_every_lexicon_entry_is_one_chunk_that_reads_alone() -> None:
     first = chunks[0]
     assert first.is_entry
     assert first.section == "食饭"
-    assert (
-        first.text
-        == "莆仙话“食饭（食飯）”，普通话意思是“吃饭”，莆仙话拼音 sia2 bue5，连读时声母类化为 sia2 mue5（莆田）。"
+    assert first.text == (
+        "莆仙话“食饭（食飯）”（莆田），普通话意思是“吃饭”，读音：莆仙话拼音 sia2 bue5，连读 sia2 mue5；"
+        "平话字 siá-bōi（推导），连读 siá-mōi（推导）；国际音标 [ɬia13 puei11]（推导），连读 [ɬia13 muei11]（推导）。"
     )
+    assert first.metadata["pronunciations"]["psp"]["connected"] == {
+        "text": "sia2 mue5",
+        "basis": "source",
+        "attested": True,
+    }
     assert first.metadata["glosses"] == ["吃饭"]
     assert first.metadata["line"] == 7
-    assert "国际音标 [tshɔu42]" in chunks[1].text
+    assert "国际音标 [tshɔu42]，" in chunks[1].text  # attested: shown as the source writes it
     assert first.lexical_text().startswith("食饭\n")
     assert first.embedding_text().startswith("标题 · 食饭\n")

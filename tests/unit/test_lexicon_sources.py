@@ -140,3 +140,10 @@ def test_sloppy_rime_lines_are_read_with_a_warning(tmp_path: Path) -> None:
     assert [(e.headword, e.psp) for e in document.entries] == [("𢽚蚮", "dorh6 dyor5"), ("食", "sia2")]
     assert ":4: the code is in the weight column" in document.warnings[0]
     assert ":5: the weight 'many' is not a number; ignored" in document.warnings[1]
+
+
+def test_a_buc_character_table_is_a_lexicon(tmp_path: Path) -> None:
+    """Wiktionary's character table (`char<TAB>buc_readings`, readings split by /) imports as it is."""
+    text = "char\tbuc_readings\n一\tih / seo̍h\n旦\tdua̍ⁿ\n"
+    document = read_source(write(tmp_path, "chars_buc.tsv", text))
+    assert [(e.headword, e.buc) for e in document.entries] == [("一", "ih / seo̍h"), ("旦", "dua̍ⁿ")]

@@ -58,6 +58,7 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, ge=0.0)
     lexical_weight: float = Field(1.0, ge=0.0)
     headword_weight: float = Field(2.0, ge=0.0)
+    romanized_weight: float = Field(2.0, ge=0.0)
     rrf_k: int = Field(60, ge=1)
     retrieval_candidates: int = Field(30, ge=1, le=500)
     # Best-passage cosine below which the answer is "not in the knowledge base" (docs/prompting.md).

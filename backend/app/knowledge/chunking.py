@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from romanization.readings import Readings
+
+from app.knowledge.pronunciation import pronounce
 from app.knowledge.sources.model import LexiconEntry, ParsedDocument
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -27,7 +30,7 @@ class Chunk:
     text: str
     position: int
     # category, dialect_points, source (first source title), kind ("prose" or "entry"); for
-    # entries also headword, simplified, glosses, psp.
+    # entries also headword, simplified, glosses, psp and pronunciations (pronunciation.py).
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -50,8 +53,14 @@ class _Section:
     paragraphs: list[str]
 
 
-def chunk_document(document: ParsedDocument, max_chars: int, overlap_chars: int) -> list[Chunk]:
-    """Prose split into chunks of at most about `max_chars` characters; one chunk per lexicon entry."""
+def chunk_document(
+    document: ParsedDocument, max_chars: int, overlap_chars: int, readings: Readings | None = None
+) -> list[Chunk]:
+    """Prose split into chunks of at most about `max_chars` characters; one chunk per lexicon entry.
+
+    Entries get their pronunciation in every system; `readings` (of the whole knowledge base)
+    choose among candidates where the rules alone cannot.
+    """
     sources = document.metadata.get("sources") or []
     common = {
         "category": document.metadata.get("category") or ("vocabulary" if document.entries else None),
@@ -68,12 +77,16 @@ def chunk_document(document: ParsedDocument, max_chars: int, overlap_chars: int)
         for position, (heading, text) in enumerate(pieces)
     ]
     chunks.extend(
-        _entry_chunk(document, entry, len(chunks) + index, common) for index, entry in enumerate(document.entries)
+        _entry_chunk(document, entry, len(chunks) + index, common, readings)
+        for index, entry in enumerate(document.entries)
     )
     return chunks
 
 
-def _entry_chunk(document: ParsedDocument, entry: LexiconEntry, position: int, common: dict[str, Any]) -> Chunk:
+def _entry_chunk(
+    document: ParsedDocument, entry: LexiconEntry, position: int, common: dict[str, Any], readings: Readings | None
+) -> Chunk:
+    pronunciation = pronounce(entry, readings, spoken_codes=document.kind == "rime")
     metadata = {
         **common,
         "kind": "entry",
@@ -82,12 +95,13 @@ def _entry_chunk(document: ParsedDocument, entry: LexiconEntry, position: int, c
         "glosses": list(entry.glosses),
         "psp": entry.psp,
         "line": entry.line,
+        "pronunciations": pronunciation.as_metadata(),
     }
     if entry.point:
         metadata["dialect_points"] = [entry.point]
     return Chunk(
-        f"{document.id}#{entry.entry_id}", document.id, document.title, entry.simplified, entry.describe(), position,
-        metadata,
+        f"{document.id}#{entry.entry_id}", document.id, document.title, entry.simplified,
+        entry.describe(pronunciation.describe()), position, metadata,
     )
 
 

@@ -1,7 +1,8 @@
 """Retrieval evaluation: recall@1, recall@5, MRR and latency per retrieval mode, and the no-answer gate.
 
-The questions (`knowledge/eval/questions.jsonl`) name the documents (whole prose documents) or
-chunks (single lexicon entries, `doc#entry`) that answer them; unanswerable ones name none.
+The question sets (`knowledge/eval/*.jsonl`: the questions, and the romanized queries generated
+from the lexicon and written by hand) name the documents (whole prose documents) or chunks
+(single lexicon entries, `doc#entry`) that answer them; unanswerable ones name none.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from app.knowledge.chunking import Chunk
 from app.knowledge.retriever import MODES, Mode, Retriever, is_answerable
 
 DEPTH = 10  # MRR looks this deep
+MISSES_SHOWN = 25
+ROMANIZED = "romanized"  # the category of the romanized queries
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class Question:
     question: str
     category: str
     relevant: tuple[str, ...]
+    variant: str = ""  # romanized queries: how the word was typed (toneless, buc, ...)
 
     @property
     def answerable(self) -> bool:
@@ -44,6 +48,9 @@ class ModeReport:
     latency_p50_ms: float
     latency_p95_ms: float
     recall_at_5_by_category: dict[str, float] = field(default_factory=dict)
+    recall_at_1_by_category: dict[str, float] = field(default_factory=dict)
+    # The romanized queries and the other questions apart: {set: [recall@1, recall@5, count]}.
+    recall_by_set: dict[str, list[float]] = field(default_factory=dict)
     misses: list[str] = field(default_factory=list)  # question ids not found in the top 5
 
 
@@ -84,25 +91,40 @@ class EvaluationReport:
             f"wrongly refused {g.wrongly_refused}/{g.answerable} answerable ones"
         )
         for m in self.modes:
-            by_category = ", ".join(f"{c} {r:.2f}" for c, r in sorted(m.recall_at_5_by_category.items()))
-            lines.append(f"{m.mode} recall@5 by category: {by_category}")
+            by_category = ", ".join(
+                f"{c} {m.recall_at_1_by_category[c]:.2f}/{r:.2f}" for c, r in sorted(m.recall_at_5_by_category.items())
+            )
+            lines.append(f"{m.mode} recall@1/recall@5 by category: {by_category}")
+            by_set = ", ".join(f"{name} ({int(n)}) {r1:.3f}/{r5:.3f}" for name, (r1, r5, n) in m.recall_by_set.items())
+            lines.append(f"{m.mode} recall@1/recall@5 by question set: {by_set}")
             if m.misses:
-                lines.append(f"{m.mode} misses (not in top 5): {' '.join(m.misses)}")
+                shown = " ".join(m.misses[:MISSES_SHOWN])
+                more = f" … and {len(m.misses) - MISSES_SHOWN} more" if len(m.misses) > MISSES_SHOWN else ""
+                lines.append(f"{m.mode} misses (not in top 5): {shown}{more}")
         return "\n".join(lines)
 
 
-def load_questions(path: Path) -> list[Question]:
+def default_question_files(knowledge_dir: Path) -> list[Path]:
+    """Every question set of the knowledge base (`knowledge/eval/*.jsonl`)."""
+    return sorted((knowledge_dir / "eval").glob("*.jsonl"))
+
+
+def load_questions(*paths: Path) -> list[Question]:
     questions = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            values = json.loads(line)
-            questions.append(
-                Question(values["id"], values["question"], values["category"], tuple(values["relevant"]))
-            )
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ValueError(f"{path}:{number}: not a question object ({exc})") from exc
+    for path in paths:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                values = json.loads(line)
+                questions.append(
+                    Question(
+                        values["id"], values["question"], values["category"], tuple(values["relevant"]),
+                        values.get("variant", ""),
+                    )
+                )
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ValueError(f"{path}:{number}: not a question object ({exc})") from exc
     return questions
 
 
@@ -130,9 +152,9 @@ def _evaluate_mode(retriever: Retriever, questions: Sequence[Question], mode: Mo
         ranks.append(
             next((hit.rank for hit in result.hits if is_relevant(hit.chunk, question.relevant)), None)
         )
-    by_category: dict[str, list[bool]] = defaultdict(list)
+    by_category: dict[str, list[int | None]] = defaultdict(list)
     for question, rank in zip(questions, ranks, strict=True):
-        by_category[question.category].append(rank is not None and rank <= 5)
+        by_category[question.category].append(rank)
     count = len(questions)
     return ModeReport(
         mode=mode,
@@ -142,9 +164,22 @@ def _evaluate_mode(retriever: Retriever, questions: Sequence[Question], mode: Mo
         mrr=sum(1 / r for r in ranks if r is not None) / count,
         latency_p50_ms=round(statistics.median(latencies), 2),
         latency_p95_ms=round(percentile(latencies, 0.95), 2),
-        recall_at_5_by_category={c: sum(v) / len(v) for c, v in by_category.items()},
+        recall_at_5_by_category={c: _recall(v, 5) for c, v in by_category.items()},
+        recall_at_1_by_category={c: _recall(v, 1) for c, v in by_category.items()},
+        recall_by_set=_recall_by_set(questions, ranks),
         misses=[q.id for q, r in zip(questions, ranks, strict=True) if r is None or r > 5],
     )
+
+
+def _recall_by_set(questions: Sequence[Question], ranks: list[int | None]) -> dict[str, list[float]]:
+    sets: dict[str, list[int | None]] = defaultdict(list)
+    for question, rank in zip(questions, ranks, strict=True):
+        sets["romanized queries" if question.category == ROMANIZED else "questions"].append(rank)
+    return {name: [_recall(r, 1), _recall(r, 5), len(r)] for name, r in sorted(sets.items())}
+
+
+def _recall(ranks: list[int | None], depth: int) -> float:
+    return sum(1 for r in ranks if r is not None and r <= depth) / len(ranks)
 
 
 def _evaluate_gate(retriever: Retriever, questions: Sequence[Question], min_relevance: float) -> GateReport:

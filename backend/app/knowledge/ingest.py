@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from romanization.readings import Readings
+
 from app.knowledge.chunking import chunk_document
 from app.knowledge.knowledge_base import KnowledgeBase
 from app.knowledge.sources.model import ParsedDocument, SourceError
@@ -71,9 +73,16 @@ class Ingestor:
         stored = {doc.id: doc for doc in self.store.documents()}
         stored_by_path = {doc.source_path: doc for doc in stored.values()}
         seen_paths: set[str] = set()
-        for path in tqdm(files, desc="ingesting", unit="file", disable=not show_progress or len(files) < 2):
+        documents: list[ParsedDocument] = []
+        for path in files:
             seen_paths.add(str(path))
-            self._ingest_file(path, collection, roots, stored, stored_by_path, report, show_progress)
+            document = self._read_file(path, collection, roots, stored, stored_by_path, report)
+            if document is not None:
+                documents.append(document)
+        # All the new documents' readings help derive each one's pronunciations (pronunciation.py).
+        readings = self.knowledge.readings_with(documents)
+        for document in tqdm(documents, desc="ingesting", unit="file", disable=not show_progress or len(documents) < 2):
+            self._store_new(document, collection, stored, stored_by_path, report, show_progress, readings)
         if sync:
             self._delete_missing(roots, collection, seen_paths, report)
         self.knowledge.persist()
@@ -102,7 +111,7 @@ class Ingestor:
             else:
                 report.errors.append(f"{root}: no such file or folder")
 
-    def _ingest_file(
+    def _read_file(
         self,
         path: Path,
         collection: str,
@@ -110,37 +119,51 @@ class Ingestor:
         stored: dict[str, DocumentInfo],
         stored_by_path: dict[str, DocumentInfo],
         report: IngestReport,
-        show_progress: bool,
-    ) -> None:
+    ) -> ParsedDocument | None:
+        """The file parsed, or None when it is unchanged or cannot be ingested (reported)."""
         try:
             current = stored_by_path.get(str(path))
             if current is not None and current.content_hash == content_hash(path.read_bytes()):
                 report.unchanged.append(current.id)
-                return
+                return None
             document = read_source(path, curated=collection == CURATED)
         except SourceError as exc:
             report.errors.append(str(exc))
             log.error("not ingested: %s", exc)
-            return
+            return None
         except OSError as exc:
             report.errors.append(f"{path}: cannot be read ({exc.strerror})")
-            return
+            return None
         owner = stored.get(document.id)
         if owner is not None and _claimed_elsewhere(owner, path, collection, roots):
             report.errors.append(f"{path}: document id {document.id!r} is already used by {owner.source_path}")
-            return
+            return None
+        return document
+
+    def _store_new(
+        self,
+        document: ParsedDocument,
+        collection: str,
+        stored: dict[str, DocumentInfo],
+        stored_by_path: dict[str, DocumentInfo],
+        report: IngestReport,
+        show_progress: bool,
+        readings: Readings,
+    ) -> None:
         report.warnings.extend(document.warnings)
-        chunk_count = self._store(document, collection, report, show_progress)
-        (report.updated if owner is not None else report.added).append(document.id)
+        chunk_count = self._store(document, collection, report, show_progress, readings)
+        (report.updated if document.id in stored else report.added).append(document.id)
         info = DocumentInfo(
             document.id, document.title, document.kind, collection, document.source_path, document.content_hash,
             chunk_count, datetime.now(UTC), document.metadata,
         )
         stored[document.id] = stored_by_path[document.source_path] = info
 
-    def _store(self, document: ParsedDocument, collection: str, report: IngestReport, show_progress: bool) -> int:
+    def _store(
+        self, document: ParsedDocument, collection: str, report: IngestReport, show_progress: bool, readings: Readings
+    ) -> int:
         """Chunk, embed (what is new) and store one document; returns its chunk count."""
-        chunks = chunk_document(document, self.chunk_chars, self.overlap_chars)
+        chunks = chunk_document(document, self.chunk_chars, self.overlap_chars, readings)
         texts = [chunk.embedding_text() for chunk in chunks]
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
         reusable = self.store.vectors_for_hashes(hashes)

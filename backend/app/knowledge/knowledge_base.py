@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from romanization.readings import Readings
 from tqdm import tqdm
 
 from app.knowledge.chunking import Chunk
@@ -20,6 +21,9 @@ from app.knowledge.dense_index import DenseIndex, IndexMismatch
 from app.knowledge.embedder import Embedder
 from app.knowledge.headword_index import HeadwordIndex
 from app.knowledge.lexical_index import LexicalIndex
+from app.knowledge.recorded_readings import RecordedReadings
+from app.knowledge.romanized_index import RomanizedIndex, RomanizedSearch
+from app.knowledge.sources.model import ParsedDocument
 from app.knowledge.store import ChunkChange, KnowledgeStore
 from app.knowledge.text_norm import lexical_terms
 
@@ -37,6 +41,8 @@ class KnowledgeBase:
         self._dense = DenseIndex(embedder.dimension)
         self._lexical = LexicalIndex()
         self._headwords = HeadwordIndex()
+        self._romanized = RomanizedIndex()
+        self._recorded = RecordedReadings()
         self._checked_at = 0.0
 
     # ------------------------------------------------------------ lifecycle
@@ -64,12 +70,14 @@ class KnowledgeBase:
         except IndexMismatch as exc:
             log.warning("rebuilding the dense index from the stored vectors: %s", exc)
             dense = None
-        lexical, headwords = LexicalIndex(), HeadwordIndex()
+        lexical, headwords, romanized, recorded = LexicalIndex(), HeadwordIndex(), RomanizedIndex(), RecordedReadings()
         row_ids: list[int] = []
         vectors: list[np.ndarray] = []
         for item in self.store.iter_indexed():
             lexical.add(item.row_id, item.terms)
             headwords.add(item.row_id, item.chunk)
+            romanized.add(item.row_id, item.chunk)
+            recorded.add(item.row_id, item.chunk)
             if dense is None:
                 row_ids.append(item.row_id)
                 vectors.append(item.vector)
@@ -80,6 +88,7 @@ class KnowledgeBase:
             dense.save(self.index_dir, self.embedder.model_id, version)
         with self._lock:
             self._dense, self._lexical, self._headwords, self.version = dense, lexical, headwords, version
+            self._romanized, self._recorded = romanized, recorded
             self._checked_at = time.monotonic()
         log.info("knowledge indexes ready: %d chunks, version %d, in %.1f s", count, version,
                  time.perf_counter() - started)
@@ -93,6 +102,8 @@ class KnowledgeBase:
             self._dense.remove(change.removed)
             self._lexical.remove(change.removed)
             self._headwords.remove(change.removed)
+            self._romanized.remove(change.removed)
+            self._recorded.remove(change.removed)
             if change.added:
                 self._dense.add(
                     np.asarray([c.row_id for c in change.added], dtype=np.int64),
@@ -101,6 +112,8 @@ class KnowledgeBase:
             for item in change.added:
                 self._lexical.add(item.row_id, item.terms)
                 self._headwords.add(item.row_id, item.chunk)
+                self._romanized.add(item.row_id, item.chunk)
+                self._recorded.add(item.row_id, item.chunk)
             self.version = change.version
 
     def persist(self) -> None:
@@ -138,6 +151,21 @@ class KnowledgeBase:
     def has_headword(self, term: str) -> bool:
         with self._lock:
             return term in self._headwords
+
+    def search_romanized(self, query: str, k: int) -> RomanizedSearch:
+        with self._lock:
+            return self._romanized.search(query, k, popularity=self._lexical.document_frequency)
+
+    @property
+    def readings(self) -> Readings:
+        """What the lexicons and dictionaries record, for choosing among romanization candidates."""
+        with self._lock:
+            return self._recorded.readings
+
+    def readings_with(self, documents: list[ParsedDocument]) -> Readings:
+        """The readings plus those of documents about to be ingested."""
+        with self._lock:
+            return self._recorded.with_documents(documents)
 
     def chunks(self, row_ids: list[int]) -> dict[int, Chunk]:
         return self.store.chunks(row_ids)

@@ -59,6 +59,11 @@ class LexicalIndex:
         if len(self._row_of) > 64 and self._live_count < 0.75 * len(self._row_of):
             self._compact()
 
+    def document_frequency(self, term: str) -> int:
+        """How many chunks hold the term (removed ones not yet compacted count too: a hint, not a fact)."""
+        postings = self._postings.get(term)
+        return len(postings[0]) if postings else 0
+
     def search(self, query_terms: Iterable[str], k: int) -> list[tuple[int, float]]:
         """The `k` best (row id, BM25 score) pairs; chunks sharing no term are not returned."""
         if not self._live_count:

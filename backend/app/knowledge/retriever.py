@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (FAISS), lexical (BM25) and exact headword lookup, fused by RRF.
+"""Hybrid retrieval: dense (FAISS), lexical (BM25), exact headword and romanized lookup, fused by RRF.
 
 Each retriever ranks its own candidates; reciprocal rank fusion adds `weight / (rrf_k + rank)`
 over the retrievers that found a chunk. Every hit says which retrievers found it, at which rank
@@ -13,13 +13,14 @@ from typing import Literal
 
 from app.knowledge.chunking import Chunk
 from app.knowledge.knowledge_base import KnowledgeBase
+from app.knowledge.romanized_index import RomanizedSearch
 from app.knowledge.text_norm import content_nouns, lexical_terms, normalize, quoted_terms
 
-Mode = Literal["hybrid", "dense", "lexical"]
+Mode = Literal["hybrid", "dense", "lexical", "romanized"]
 # Questions with no Chinese nouns (English ones) reach lower cosines with Chinese passages.
 CROSS_LANGUAGE_MARGIN = 0.1
-MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical")
-DENSE, LEXICAL, HEADWORD = "dense", "lexical", "headword"
+MODES: tuple[Mode, ...] = ("hybrid", "dense", "lexical", "romanized")
+DENSE, LEXICAL, HEADWORD, ROMANIZED = "dense", "lexical", "headword", "romanized"
 
 # Words that frame a question about the dialect; a lexicon entry spelled like one of them is not
 # what the question is about.
@@ -73,6 +74,7 @@ class RetrievalResult:
     # The question's nouns, and those that none of the hits contains (hybrid mode only).
     question_nouns: list[str] = field(default_factory=list)
     missing_nouns: list[str] = field(default_factory=list)
+    romanized: RomanizedSearch = field(default_factory=RomanizedSearch)  # how romanized input was read
 
     @property
     def noun_coverage(self) -> float | None:
@@ -84,14 +86,15 @@ class RetrievalResult:
 def is_answerable(result: RetrievalResult, min_relevance: float) -> bool:
     """Whether the knowledge base likely holds the answer (docs/retrieval.md, "The no-answer gate").
 
-    An exact entry match answers. Otherwise the nouns the question is about must be found in
+    An exact entry match answers, and so does romanized input that spells an entry whole
+    (`taumng`). Otherwise the nouns the question is about must be found in
     the passages (half of them at least, all of them unless the best passage is close), and a
     question without Chinese nouns (e.g. in English) needs a passage above a lower bar, since
     cross-language similarities run lower.
     """
     if not result.hits:
         return False
-    if result.headword_terms:
+    if result.headword_terms or result.romanized.words:
         return True
     coverage = result.noun_coverage
     if coverage is None:
@@ -106,6 +109,7 @@ class RetrievalWeights:
     dense: float = 1.0
     lexical: float = 1.0
     headword: float = 2.0
+    romanized: float = 2.0
     rrf_k: int = 60
     candidates: int = 30  # how many each retriever ranks before fusion
 
@@ -124,9 +128,18 @@ class Retriever:
         if mode in ("hybrid", "lexical"):
             rankings[LEXICAL] = self.knowledge.search_lexical(lexical_terms(query), self.weights.candidates)
         terms: list[str] = []
+        romanized = RomanizedSearch()
         if mode == "hybrid":
             terms = self.headword_terms(query)
             rankings[HEADWORD] = self._headword_ranking(terms)
+        # Weight 0 turns the romanized retriever off altogether (PUXIAN_ROMANIZED_WEIGHT=0).
+        if mode == "romanized" or (mode == "hybrid" and self.weights.romanized > 0):
+            romanized = self.knowledge.search_romanized(query, self.weights.candidates)
+            rankings[ROMANIZED] = [(m.row_id, m.score) for m in romanized.matches]
+        if mode == "hybrid" and romanized.matches:
+            # A romanized word spelled whole is an exact entry match, as a quoted headword is.
+            spelled = [row for row in romanized.word_rows() if row not in {r for r, _ in rankings[HEADWORD]}]
+            rankings[HEADWORD] = (rankings[HEADWORD] + [(row, 1.0) for row in spelled])[: self.weights.candidates]
         fused = self._fuse(rankings, top_k) if mode == "hybrid" else self._single(rankings[mode], top_k, mode)
         chunks = self.knowledge.chunks([row for row, _, _ in fused])
         hits = [
@@ -143,6 +156,7 @@ class Retriever:
             headword_terms=terms,
             question_nouns=nouns,
             missing_nouns=[noun for noun in nouns if noun not in found_text],
+            romanized=romanized,
         )
 
     def headword_terms(self, query: str) -> list[str]:
@@ -170,7 +184,10 @@ class Retriever:
     def _fuse(
         self, rankings: dict[str, list[tuple[int, float]]], top_k: int
     ) -> list[tuple[int, float, dict[str, Found]]]:
-        weights = {DENSE: self.weights.dense, LEXICAL: self.weights.lexical, HEADWORD: self.weights.headword}
+        weights = {
+            DENSE: self.weights.dense, LEXICAL: self.weights.lexical, HEADWORD: self.weights.headword,
+            ROMANIZED: self.weights.romanized,
+        }  # fmt: skip
         scores: dict[int, float] = {}
         found_by: dict[int, dict[str, Found]] = {}
         for name, ranking in rankings.items():

@@ -3,7 +3,8 @@
 Leading lines that start with `#` may carry metadata as `# key: value` (title, category, point,
 source — a source may be `title | url`, and may repeat). Column names are matched in English or
 Chinese (`hanzi`/`词`, `gloss`/`普通话`, `psp`/`拼音`, ...); a headword column and a gloss or
-reading column are required.
+reading column are required, so a BUC table (`char<TAB>buc_readings`, readings separated by `/`)
+is a lexicon too.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from app.knowledge.text_norm import to_simplified
 
 COLUMN_NAMES: dict[str, tuple[str, ...]] = {
     "id": ("id", "entry_id", "编号"),
-    "headword": ("hanzi", "headword", "word", "词", "詞", "词条", "詞條", "汉字", "漢字"),
+    "headword": ("hanzi", "headword", "word", "char", "character", "词", "詞", "词条", "詞條", "汉字", "漢字", "字"),
     "simplified": ("simplified", "简体", "簡體"),
     "gloss": ("gloss", "mandarin", "meaning", "普通话", "普通話", "释义", "釋義", "意思"),
     "psp": ("psp", "pouseng", "pinyin", "拼音", "莆仙话拼音", "reading"),
     "psp_surface": ("psp_surface", "surface", "类化", "類化"),
     "ipa": ("ipa", "国际音标", "國際音標"),
-    "buc": ("buc", "平话字", "平話字"),
+    "buc": ("buc", "buc_readings", "平话字", "平話字"),
     "point": ("point", "dialect_point", "方言点", "方言點"),
     "note": ("note", "example", "备注", "備註", "例句"),
     "source": ("source", "来源", "來源"),
@@ -88,8 +89,8 @@ def _columns(path: Path, line: int, header: list[str]) -> dict[str, int]:
         columns[key] = index
     if "headword" not in columns:
         raise SourceError(path, line, "a headword column (hanzi / 词) is required")
-    if "gloss" not in columns and "psp" not in columns:
-        raise SourceError(path, line, "a gloss (普通话) or reading (psp / 拼音) column is required")
+    if not {"gloss", "psp", "buc"} & columns.keys():
+        raise SourceError(path, line, "a gloss (普通话) or reading (psp / 拼音, buc / 平话字) column is required")
     columns["_width"] = len(header)
     return columns
 

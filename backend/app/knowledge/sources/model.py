@@ -35,12 +35,25 @@ class LexiconEntry:
     source: str = ""
     line: int = 0
 
-    def describe(self) -> str:
-        """The entry as a sentence a person (and the model) can read alone."""
+    def describe(self, readings: str = "") -> str:
+        """The entry as a sentence a person (and the model) can read alone.
+
+        `readings` is its pronunciation in every system (pronunciation.py); without it, the
+        readings the source records are given as they are.
+        """
         written = self.headword if self.simplified == self.headword else f"{self.simplified}（{self.headword}）"
-        parts = [f"莆仙话“{written}”"]
+        text = f"莆仙话“{written}”" + (f"（{self.point}）" if self.point else "")
         if self.glosses:
-            parts.append(f"，普通话意思是“{'”“'.join(self.glosses)}”")
+            text += f"，普通话意思是“{'”“'.join(self.glosses)}”"
+        readings = readings or "，".join(self._recorded_readings())
+        if readings:
+            text += f"，读音：{readings}" if "；" in readings else f"，{readings}"
+        text += "。"
+        if self.note:
+            text += self.note if self.note.endswith(("。", "！", "？", ".")) else self.note + "。"
+        return text
+
+    def _recorded_readings(self) -> list[str]:
         reading = []
         if self.psp:
             reading.append(f"莆仙话拼音 {self.psp}")
@@ -50,13 +63,7 @@ class LexiconEntry:
             reading.append(f"国际音标 {self.ipa}")
         if self.buc:
             reading.append(f"平话字 {self.buc}")
-        text = "".join(parts) + ("，" + "，".join(reading) if reading else "")
-        if self.point:
-            text += f"（{self.point}）"
-        text += "。"
-        if self.note:
-            text += self.note if self.note.endswith(("。", "！", "？", ".")) else self.note + "。"
-        return text
+        return reading
 
 
 @dataclass(frozen=True)

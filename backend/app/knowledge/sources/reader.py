@@ -12,8 +12,9 @@ from app.knowledge.sources.model import ParsedDocument, SourceError
 from app.knowledge.sources.office import read_docx, read_pdf
 from app.knowledge.sources.rime import parse_rime_dict
 
-# Bump when a reader changes what it produces, so that unchanged files are read again.
-READER_VERSION = 1
+# Bump when a reader (or the pronunciations derived for entries, pronunciation.py) changes what
+# it produces, so that unchanged files are read again.
+READER_VERSION = 2
 SUFFIXES = (".md", ".markdown", ".txt", ".csv", ".tsv", ".dict.yaml", ".pdf", ".docx")
 
 
