@@ -110,12 +110,81 @@ def _bench_rag(settings: Settings, args: argparse.Namespace) -> int:
 
 def _eval_retrieval(settings: Settings, args: argparse.Namespace) -> int:
     from app.bootstrap import load_embedder, open_knowledge
-    from app.knowledge.evaluation import evaluate, load_questions
+    from app.knowledge.evaluation import default_question_files, evaluate, load_questions
 
-    questions = load_questions(Path(args.questions or settings.knowledge_dir / "eval" / "questions.jsonl"))
+    files = (
+        [Path(p) for p in args.questions]
+        if args.questions
+        else default_question_files(settings.knowledge_dir)
+    )
+    questions = load_questions(*files)
     knowledge = open_knowledge(settings, load_embedder(settings), show_progress=True)
     report = evaluate(knowledge.retriever, questions, settings.min_relevance, modes=args.modes)
     print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.table())
+    return 0
+
+
+def _bench_romanization(settings: Settings, args: argparse.Namespace) -> int:
+    from app.benchmarks.romanization import format_report, run_romanization_bench
+
+    print(format_report(run_romanization_bench(settings, runs=args.runs), args.json))
+    return 0
+
+
+def _eval_romanization(settings: Settings, args: argparse.Namespace) -> int:
+    from app.knowledge.romanization_eval import evaluate_romanization
+
+    report = evaluate_romanization(Path(args.data), settings.knowledge_dir)
+    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.table())
+    return 0
+
+
+def _romanize(settings: Settings, args: argparse.Namespace) -> int:
+    from app.bootstrap import open_database
+    from app.knowledge.recorded_readings import RecordedReadings
+    from app.knowledge.store import KnowledgeStore
+    from app.romanize.schemas import romanize_response
+    from romanization.convert import convert
+    from romanization.errors import RomanizationError
+
+    text = " ".join(args.text).strip()
+    targets = [t.strip() for t in args.to.split(",") if t.strip()]
+    unknown = sorted(set(targets) - {"psp", "buc", "ipa"})
+    if not text or not targets or unknown:
+        print(
+            f"error: {'nothing to convert' if not text else 'unknown systems: ' + ', '.join(unknown)}",
+            file=sys.stderr,
+        )
+        return 2
+    # The knowledge base's recorded readings choose among BUC candidates; no model is loaded.
+    readings = RecordedReadings.from_store(KnowledgeStore(open_database(settings))).readings
+    source = None if args.source == "auto" else args.source
+    try:
+        conversion = convert(text, source, point=args.point, readings=readings)
+    except RomanizationError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    result = romanize_response(conversion, targets, args.surface)
+    if args.json:
+        print(result.model_dump_json(indent=2))
+        return 0
+    print(f"{conversion.source or '—'} → {', '.join(targets)}  ({result.point})")
+    for target in targets:
+        print(f"{target.upper():4} {result.citation[target]}")
+        if args.surface:
+            print(f"     {result.connected[target]}   (连读 connected speech)")
+    for word in result.words:
+        for syllable in word.syllables:
+            tone = f"{syllable.tone} {syllable.tone_name}" if syllable.tone else "tone not given"
+            others = (
+                f" (candidates {', '.join(syllable.buc_candidates)})"
+                if len(syllable.buc_candidates) > 1
+                else ""
+            )
+            print(
+                f"  {syllable.input:10} {syllable.initial or '∅':3} {syllable.final:6} {tone:10} "
+                f"BUC {syllable.buc}{others} by {syllable.buc_basis}  IPA {syllable.ipa}"
+            )
     return 0
 
 
@@ -232,15 +301,48 @@ def build_parser() -> argparse.ArgumentParser:
     bench_rag.add_argument("--json", action="store_true", help="print the report as JSON")
     bench_rag.set_defaults(run=_bench_rag)
 
+    bench_romanization = bench_kinds.add_parser(
+        "romanization", help="time converting, segmenting and the romanized retriever (p50/p95)"
+    )
+    bench_romanization.add_argument("--runs", type=int, default=500, help="runs of each conversion")
+    bench_romanization.add_argument("--json", action="store_true", help="print the report as JSON")
+    bench_romanization.set_defaults(run=_bench_romanization)
+
     evaluation = commands.add_parser("eval", help="evaluate retrieval on the question set")
     eval_kinds = evaluation.add_subparsers(dest="kind", required=True, metavar="KIND")
     eval_retrieval = eval_kinds.add_parser("retrieval", help="recall@1/5, MRR and latency for each mode")
-    eval_retrieval.add_argument("--questions", help="JSONL file (default: knowledge/eval/questions.jsonl)")
     eval_retrieval.add_argument(
-        "--modes", nargs="+", choices=["hybrid", "dense", "lexical"], default=["dense", "lexical", "hybrid"]
+        "--questions", nargs="+", metavar="FILE", help="JSONL files (default: every knowledge/eval/*.jsonl)"
+    )
+    eval_retrieval.add_argument(
+        "--modes",
+        nargs="+",
+        choices=["hybrid", "dense", "lexical", "romanized"],
+        default=["dense", "lexical", "romanized", "hybrid"],
     )
     eval_retrieval.add_argument("--json", action="store_true", help="print the report as JSON")
     eval_retrieval.set_defaults(run=_eval_retrieval)
+
+    eval_romanization = eval_kinds.add_parser(
+        "romanization", help="BUC↔PSP and connected-speech conversion against attested data, per direction"
+    )
+    eval_romanization.add_argument(
+        "--data", required=True, metavar="DIR",
+        help="folder with puxian_phrases_from_wikt.tsv, chars_buc_wiktionary.tsv and Pouleng.dict.yaml",
+    )  # fmt: skip
+    eval_romanization.add_argument("--json", action="store_true", help="print the report as JSON")
+    eval_romanization.set_defaults(run=_eval_romanization)
+
+    romanize = commands.add_parser("romanize", help="convert PSP, BUC and IPA into each other")
+    romanize.add_argument("text", nargs="+", help="e.g. 今旦 ging1 dua4, táu-mńg or [kin55 nua42]")
+    romanize.add_argument("--from", dest="source", choices=["auto", "psp", "buc", "ipa"], default="auto")
+    romanize.add_argument(
+        "--to", default="psp,buc,ipa", help="comma-separated systems (default: psp,buc,ipa)"
+    )
+    romanize.add_argument("--surface", action="store_true", help="also the connected-speech form (声母类化)")
+    romanize.add_argument("--point", choices=["putian", "xianyou"], default="putian")
+    romanize.add_argument("--json", action="store_true", help="the API's JSON, per syllable")
+    romanize.set_defaults(run=_romanize)
 
     bench_scale = bench_kinds.add_parser(
         "scale", help="import a dictionary or N synthetic chunks, then measure"

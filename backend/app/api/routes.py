@@ -18,6 +18,7 @@ from app.engines.router import admin_router as engines_admin_router
 from app.engines.router import router as engines_router
 from app.observability.router import router as metrics_router
 from app.openai_api.router import router as openai_router
+from app.romanize.router import router as romanize_router
 from app.system.router import router as system_router
 from app.users.router import router as users_router
 
@@ -32,6 +33,7 @@ protected = APIRouter(dependencies=[Depends(current_principal)])
 protected.include_router(auth_router)
 protected.include_router(keys_router)
 protected.include_router(chat_router)
+protected.include_router(romanize_router)
 protected.include_router(conversations_router)
 protected.include_router(engines_router)
 protected.include_router(openai_router)  # /v1: OpenAI's error format, its own route class

@@ -23,15 +23,15 @@ CUSTOM_VALIDATION_CODES = frozenset({"question_empty"})
 
 
 class ApiError(Exception):
-    """An error with its HTTP status, stable code and message."""
+    """An error with its HTTP status, stable code and message (and fields a client may show)."""
 
-    def __init__(self, status: int, code: str, detail: str) -> None:
+    def __init__(self, status: int, code: str, detail: str, **extra: str) -> None:
         super().__init__(detail)
-        self.status, self.code, self.detail = status, code, detail
+        self.status, self.code, self.detail, self.extra = status, code, detail, extra
 
 
-def error_response(status: int, code: str, detail: str) -> JSONResponse:
-    return JSONResponse(status_code=status, content={"detail": detail, "code": code})
+def error_response(status: int, code: str, detail: str, extra: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": detail, "code": code, **(extra or {})})
 
 
 def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
@@ -57,7 +57,7 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.detail)
+        return error_response(exc.status, exc.code, exc.detail, exc.extra)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
