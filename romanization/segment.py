@@ -206,33 +206,60 @@ def read_romanized(text: str, limit: int = 3, known: Collection[str] | None = No
     return [Reading(syllables, round(cost, 3)) for cost, syllables in readings]
 
 
+# A way to read the letters up to a position: (cost, the step it extends, its last syllable's PSP,
+# that syllable's fields). Plain tuples pointing back: extending a reading costs the same however
+# long it is, and no object is built for the many readings that lose.
+_Step = tuple[float, "_Step | None", str, tuple[str, str, str, "int | None", tuple[str, ...]]]
+LONGEST_SPELLING = 8  # letters: ngyorng
+
+
 def _segment(
     chunk: _Chunk, limit: int, known: Collection[str] | None
 ) -> list[tuple[float, tuple[ReadSyllable, ...]]]:
     """k-best segmentation of one chunk: best[j] holds the cheapest ways to read letters[:j]."""
     table = spellings()
     letters, n = chunk.letters, len(chunk.letters)
-    longest = 8
-    best: list[list[tuple[float, tuple[ReadSyllable, ...]]]] = [[] for _ in range(n + 1)]
-    best[0] = [(0.0, ())]
+    best: list[list[_Step]] = [[] for _ in range(n + 1)]
+    best[0] = [(0.0, None, "", ("", "", "", None, ()))]
     for start in range(n):
-        paths = _cheapest_distinct(best[start], limit) if best[start] else []
-        if not paths:
+        steps = _cheapest_steps(best[start], limit)
+        if not steps:
             continue
-        for end in range(start + 1, min(n, start + longest) + 1):
-            if any(start < boundary < end for boundary in chunk.digits):
-                break  # a tone digit ends a syllable: none may run across it
+        # A tone digit ends a syllable: none may run across it.
+        stop = min((b for b in chunk.digits if b > start), default=n)
+        for end in range(start + 1, min(stop, start + LONGEST_SPELLING) + 1):
             for option in table.get(letters[start:end], ()):
-                syllable, cost = _syllable(chunk, start, end, option, known)
-                for path_cost, path in paths:
-                    best[end].append((path_cost + cost, (*path, syllable)))
-    return _cheapest_distinct(best[n], limit)
+                fields, cost = _syllable(chunk, start, end, option, known)
+                spelled = fields[1] + fields[2] + ("" if fields[3] is None else str(fields[3]))
+                best[end].extend((step[0] + cost, step, spelled, fields) for step in steps)
+    return [(step[0], _path(step)) for step in _cheapest_steps(best[n], limit)]
+
+
+def _path(step: _Step) -> tuple[ReadSyllable, ...]:
+    syllables = []
+    current: _Step | None = step
+    while current is not None and current[1] is not None:
+        syllables.append(ReadSyllable(*current[3]))
+        current = current[1]
+    return tuple(reversed(syllables))
+
+
+def _cheapest_steps(steps: list[_Step], limit: int) -> list[_Step]:
+    """The `limit` cheapest steps that read differently (PSP and BUC may read a spelling alike)."""
+    chosen: dict[tuple[int, str], _Step] = {}
+    for step in sorted(steps, key=lambda s: s[0]):
+        key = (id(step[1]), step[2])
+        if key not in chosen:
+            chosen[key] = step
+            if len(chosen) == limit:
+                break
+    return list(chosen.values())
 
 
 def _cheapest_distinct(
     paths: list[tuple[float, tuple[ReadSyllable, ...]]], limit: int
 ) -> list[tuple[float, tuple[ReadSyllable, ...]]]:
-    """The `limit` cheapest paths, one per sequence of syllables (PSP and BUC may read alike)."""
+    """The `limit` cheapest readings, one per sequence of syllables."""
     chosen: dict[tuple[str, ...], tuple[float, tuple[ReadSyllable, ...]]] = {}
     for cost, path in sorted(paths, key=lambda item: item[0]):
         key = tuple(s.psp for s in path)
@@ -245,7 +272,7 @@ def _cheapest_distinct(
 
 def _syllable(
     chunk: _Chunk, start: int, end: int, option: _Option, known: Collection[str] | None
-) -> tuple[ReadSyllable, float]:
+) -> tuple[tuple[str, str, str, int | None, tuple[str, ...]], float]:
     tone: int | None = chunk.digits.get(end)
     folds = option.folds
     mark = next((chunk.marks[i] for i in range(start, end) if i in chunk.marks), None)
@@ -263,8 +290,7 @@ def _syllable(
         cost = 1.0 + option.cost
     if known is not None and option.initial + option.final not in known:
         cost += UNKNOWN_COST
-    typed = chunk.letters[start:end]
-    return ReadSyllable(typed, option.initial, option.final, tone, folds), cost
+    return (chunk.letters[start:end], option.initial, option.final, tone, folds), cost
 
 
 def initials_abbreviation(text: str) -> str | None:
