@@ -12,7 +12,7 @@ from fastapi import APIRouter
 from app.api.deps import CurrentUser, DatabaseDep, RagDep, SettingsDep
 from app.chat import transcript
 from app.chat.history import Turn
-from app.chat.schemas import ChatRequest, ChatResponse, SourcePublic
+from app.chat.schemas import ChatRequest, ChatResponse, InputReadingPublic, SourcePublic
 from app.chat.sse import EventStreamResponse
 from app.chat.streaming import ChatStream, StreamRequest, StreamSettings
 from app.conversations import service as conversations
@@ -26,7 +26,8 @@ router = APIRouter(prefix="/api", tags=["chat"])
 
 _STREAM_DESCRIPTION = """`text/event-stream`, events in this order:
 
-* `sources` `{conversation_id, message_id (the stored question), sources: [...]}`
+* `sources` `{conversation_id, message_id (the stored question), sources: [...], reading}` (reading: how a
+  romanized question was read, or null; its sentence is then the first delta)
 * `delta` `{text}`, many; joined they are the stored answer
 * `done` `{message_id (the stored answer), conversation_id, usage, timings, engine, finish_reason}`
   or `error` `{detail, code, message_id}` (the partial answer is stored with finish_reason `error`)
@@ -75,6 +76,7 @@ def ask(
         usage=answer.usage,
         engine=answer.engine,
         finish_reason=answer.finish_reason,
+        reading=InputReadingPublic(**dataclasses.asdict(answer.reading)) if answer.reading else None,
         conversation_id=stored.conversation_id,
         message_id=stored.answer_id,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
@@ -44,8 +45,33 @@ class SourcePublic(BaseModel):
     text: str
     score: float = Field(description="Fused retrieval score (reciprocal rank fusion).")
     found_by: dict[str, dict[str, float]] = Field(
-        description="Retrievers that found the passage (dense, lexical, headword) with rank and score."
+        description="Retrievers that found the passage (dense, lexical, headword, romanized), rank and score."
     )
+    pronunciations: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Lexicon entries: {psp|buc|ipa: {citation|connected: {text, attested, basis}}}; "
+        "attested: the entry's source records it, else derived (docs/romanization.md).",
+    )
+
+
+class ReadWordPublic(BaseModel):
+    chunk_id: str
+    headword: str
+    simplified: str
+    glosses: list[str]
+    psp: str
+
+
+class InputReadingPublic(BaseModel):
+    """How a romanized question was read; its sentence opens the answer."""
+
+    input: str = Field(description="The romanized text as typed, e.g. taumng.")
+    syllables: list[str] = Field(description="How it was segmented: tau, mng.")
+    read_as: str = Field(description="PSP as read, with the tones given: tao mung.")
+    tones: str = Field(description="given, partly given or not given (then taken from the lexicon).")
+    folds: list[str] = Field(description="Spellings folded to read it: au→ao, BUC ng=ung.")
+    undone: bool = Field(description="An initial was read back from its connected-speech form.")
+    words: list[ReadWordPublic] = Field(description="The entries it spells, best first.")
 
 
 class ChatResponse(BaseModel):
@@ -59,3 +85,4 @@ class ChatResponse(BaseModel):
     finish_reason: str
     conversation_id: uuid.UUID = Field(description="Where the question and answer were stored.")
     message_id: int = Field(description="The stored answer's id (for feedback).")
+    reading: InputReadingPublic | None = Field(None, description="How a romanized question was read.")

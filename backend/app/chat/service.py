@@ -6,13 +6,15 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from app.chat.citations import attach_citations
 from app.chat.followup import standalone_question
 from app.chat.history import Turn, fit_history
+from app.chat.input_reading import InputReading, question_for_model, read_input
 from app.chat.prompting import NO_ANSWER, BuiltPrompt, Passage, PromptBuilder
 from app.engines.manager import EngineManager
-from app.knowledge.retriever import RetrievalHit, Retriever, is_answerable
+from app.knowledge.retriever import RetrievalHit, RetrievalResult, Retriever, is_answerable
 from inference_engine import BaseInferenceEngine, GenerationResult
 
 log = logging.getLogger(__name__)
@@ -31,6 +33,8 @@ class SourceRef:
     score: float
     # Which retrievers found the passage: {"dense": {"rank": 1, "score": 0.93}, ...}
     found_by: dict[str, dict[str, float]] = field(default_factory=dict)
+    # A lexicon entry's PSP, BUC and IPA, citation and connected (knowledge/pronunciation.py).
+    pronunciations: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class RAGAnswer:
     usage: dict[str, int] = field(default_factory=dict)
     finish_reason: str = "stop"
     engine: str = ""
+    reading: InputReading | None = None  # how a romanized question was read (its sentence opens the answer)
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,12 @@ class PreparedAnswer:
     sources: list[SourceRef]
     prompt: BuiltPrompt | None
     retrieval_ms: float
+    reading: InputReading | None = None
+
+    @property
+    def opening(self) -> str:
+        """What the answer starts with before the model's text: how romanized input was read."""
+        return f"{self.reading.sentence()}\n\n" if self.reading is not None else ""
 
 
 class RAGService:
@@ -122,6 +133,7 @@ class RAGService:
             usage=usage_of(result),
             finish_reason=result["finish_reason"],
             engine=lease.name,
+            reading=prepared.reading,
         )
 
     def prepare(
@@ -147,8 +159,17 @@ class RAGService:
         with_answers = self.history_with_answers
         turns = fit_history(answered, self.history_max_tokens, self.history_max_turns, with_answers)
         passages = [Passage(s.number, _heading(s), s.text) for s in sources]
-        prompt = self.prompts.build(query, passages, turns, with_answers)
-        return PreparedAnswer(question, query, sources, prompt, retrieval_ms)
+        reading = self._input_reading(retrieval)
+        asked = question_for_model(query, reading) if reading is not None else query
+        prompt = self.prompts.build(asked, passages, turns, with_answers)
+        return PreparedAnswer(question, query, sources, prompt, retrieval_ms, reading)
+
+    def _input_reading(self, retrieval: RetrievalResult) -> InputReading | None:
+        words = retrieval.romanized.words
+        if len(words) != 1:
+            return None
+        rows = retrieval.romanized.word_rows()
+        return read_input(words, rows, self.retriever.knowledge.chunks(rows))
 
     def no_answer(self, prepared: PreparedAnswer, started: float) -> RAGAnswer:
         """The fixed reply for a question the knowledge base cannot answer; the model is not asked."""
@@ -157,9 +178,9 @@ class RAGService:
         )
 
     def final_text(self, prepared: PreparedAnswer, text: str) -> str:
-        """The model's text with a citation marker added when it cites nothing."""
+        """The model's text with a citation marker added when it cites nothing, after the opening."""
         passages = [(s.number, f"{_heading(s)} {s.text}") for s in prepared.sources]
-        return attach_citations(text.strip(), prepared.query, passages)
+        return prepared.opening + attach_citations(text.strip(), prepared.query, passages)
 
 
 def usage_of(result: GenerationResult) -> dict[str, int]:
@@ -170,7 +191,15 @@ def _source_ref(number: int, hit: RetrievalHit) -> SourceRef:
     chunk = hit.chunk
     found_by = {name: {"rank": f.rank, "score": round(f.score, 4)} for name, f in hit.found_by.items()}
     return SourceRef(
-        number, chunk.id, chunk.doc_id, chunk.title, chunk.section, chunk.text, round(hit.score, 4), found_by
+        number,
+        chunk.id,
+        chunk.doc_id,
+        chunk.title,
+        chunk.section,
+        chunk.text,
+        round(hit.score, 4),
+        found_by,
+        dict(chunk.metadata.get("pronunciations") or {}),
     )
 
 

@@ -12,23 +12,32 @@ _HELD = " \t\r\n\u3000。！？.!?"
 
 
 class StreamedAnswer:
-    def __init__(self) -> None:
-        self.sent = ""
+    def __init__(self, opening: str = "") -> None:
+        """`opening`: text sent before the model's (how romanized input was read)."""
+        self.sent = opening
+        self._opening = len(opening)
         self._held = ""
+        self._model_started = False
 
     @property
     def text(self) -> str:
-        """All text received so far (the partial answer when a stream breaks off)."""
+        """All text sent and received so far (the partial answer when a stream breaks off)."""
         return (self.sent + self._held).strip()
+
+    @property
+    def model_text(self) -> str:
+        """The model's text so far, without the opening."""
+        return (self.sent + self._held)[self._opening :].strip()
 
     def feed(self, delta: str) -> str:
         """The part of `delta` to send now (may be empty)."""
         text = self._held + delta
-        if not self.sent:
+        if not self._model_started:
             text = text.lstrip()
         cut = len(text.rstrip(_HELD))
         ready, self._held = text[:cut], text[cut:]
         self.sent += ready
+        self._model_started = self._model_started or bool(ready)
         return ready
 
     def finish(self, final: str) -> str:

@@ -85,6 +85,9 @@ class ChatStream:
                 yield sse_event("delta", {"text": NO_ANSWER})
                 yield await self._finish_no_answer()
                 return
+            if prepared.opening:
+                self._answer = StreamedAnswer(prepared.opening)
+                yield sse_event("delta", {"text": prepared.opening})
             self._start_generation()
             while (piece := await self._next_piece()) is not None:
                 if piece:
@@ -131,6 +134,7 @@ class ChatStream:
                 "conversation_id": str(self._stored.conversation_id),
                 "message_id": self._stored.message_id,
                 "sources": [dataclasses.asdict(source) for source in self._prepared.sources],
+                "reading": dataclasses.asdict(self._prepared.reading) if self._prepared.reading else None,
             },
         )
 
@@ -192,12 +196,13 @@ class ChatStream:
             "tokens_per_s": round(result["throughput"], 2),
         }
         return RAGAnswer(
-            answer=self.rag.final_text(self._prepared, self._answer.text),
+            answer=self.rag.final_text(self._prepared, self._answer.model_text),
             sources=self._prepared.sources,
             timings=timings,
             usage=usage_of(result),
             finish_reason=result["finish_reason"],
             engine=self._lease.name,
+            reading=self._prepared.reading,
         )
 
     async def _finish(self, answer: RAGAnswer) -> str:

@@ -111,7 +111,9 @@ class Completion:
             else:
                 prompt = prepared.prompt
                 generation = lease.engine.stream(prompt.messages, **self._sampling(prompt.response_prefix))
-                streamed = StreamedAnswer()
+                streamed = StreamedAnswer(prepared.opening)
+                if prepared.opening:  # how a romanized question was read
+                    yield self._chunk(Delta(content=prepared.opening))
                 # Closed however this stream ends, so that its pending read is over before the
                 # generation is closed below.
                 async with aclosing(self._pieces(generation, streamed)) as pieces:
@@ -120,7 +122,7 @@ class Completion:
                 result = generation.result
                 if result is None:
                     raise GenerationError("the engine ended the stream without a result")
-                rest = streamed.finish(self.rag.final_text(prepared, streamed.text))
+                rest = streamed.finish(self.rag.final_text(prepared, streamed.model_text))
                 if rest:
                     yield self._chunk(Delta(content=rest))
                 outcome = "ok"
