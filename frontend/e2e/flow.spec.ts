@@ -134,6 +134,34 @@ test("streams the answer to 莆仙话“今天”怎么说？ and shows its cita
   await shot("chat-phone", PHONE);
 });
 
+test("converts romanization on the 拼音转换 page and answers a romanized question", async () => {
+  await page.getByRole("link", { name: "拼音转换" }).click();
+  await page.getByLabel("要转换的文字").fill("今旦 ging1 dua4");
+  await page.getByRole("button", { name: "转换", exact: true }).click();
+  const result = page.getByRole("region", { name: "转换结果" });
+  // The lexicon records 今旦 as ging-dua̍ⁿ: its reading chooses the nasal vowel PSP cannot show.
+  await expect(result.getByRole("row", { name: "平话字", exact: true })).toContainText("今旦 ging-dua̍ⁿ");
+  await expect(result.getByRole("row", { name: "莆仙话拼音", exact: true })).toContainText("今旦 ging1 nua4");
+  await expect(result.getByRole("row", { name: "国际音标", exact: true })).toContainText("[kiŋ533 tua42]");
+  await shot("romanize");
+  await page.getByLabel("原文写法").selectOption("psp");
+  await page.getByLabel("要转换的文字").fill("gua3 xq7");
+  provoked.push("422 /api/romanize");
+  await page.getByRole("button", { name: "转换", exact: true }).click();
+  await expect(page.getByRole("alert")).toHaveText(/“xq7”不是有效的莆仙话拼音音节。/);
+
+  await page.getByRole("link", { name: "对话" }).click();
+  await ask("taumng 是什么意思");
+  const answer = lastAnswer();
+  await expect(answer.locator(".markdown")).toContainText("输入“taumng”读作 tao mung");
+  await expect(answer.locator(".markdown")).toContainText("“头毛”tao2 mung2（头发）");
+  const sources = answer.getByRole("region", { name: "出处" });
+  await expect(sources.getByRole("button", { name: /头毛/ }).first()).toContainText("tao2 mung2 · táu-mńg");
+  await sources.getByRole("button", { name: /头毛/ }).first().click();
+  await expect(page.getByRole("dialog").getByRole("table", { name: "读音" })).toContainText("有据");
+  await page.keyboard.press("Escape");
+});
+
 test("switches the backend", async () => {
   const group = page.getByRole("group", { name: "推理后端" });
   const radios = group.getByRole("radio");
@@ -183,7 +211,7 @@ test("answers from the uploaded document and cites it", async () => {
   await expect(page.getByRole("dialog").locator(".source-text")).toContainText("镇溪公");
   await page.keyboard.press("Escape");
   const conversations = page.getByRole("navigation", { name: "会话列表" }).getByRole("link");
-  await expect(conversations).toHaveCount(3);
+  await expect(conversations).toHaveCount(4);
 
   // Continue the first conversation: its messages, sources and feedback come back from the server.
   await conversations.filter({ hasText: "今天" }).click();

@@ -10,6 +10,7 @@ import { AuthProvider, useAuth } from "./auth/AuthContext";
 import { LoginPage } from "./auth/LoginPage";
 import { RequireAuth } from "./auth/RequireAuth";
 import { ChatPage } from "./chat/ChatPage";
+import { RomanizePage } from "./romanize/RomanizePage";
 import { AppHeader } from "./components/AppHeader";
 import { EnginesProvider } from "./engines/EnginesContext";
 
@@ -24,6 +25,7 @@ function SignedInRoutes() {
           <Route path="/login" element={<LoginPage />} />
           <Route path="/" element={<RequireAuth><ChatPage /></RequireAuth>} />
           <Route path="/c/:conversationId" element={<RequireAuth><ChatPage /></RequireAuth>} />
+          <Route path="/romanize" element={<RequireAuth><RomanizePage /></RequireAuth>} />
           <Route path="/keys" element={<RequireAuth><div className="page"><ApiKeysPage /></div></RequireAuth>} />
           <Route path="/admin" element={<RequireAuth admin><AdminLayout /></RequireAuth>}>
             <Route index element={<Navigate to="documents" replace />} />

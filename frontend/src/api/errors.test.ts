@@ -10,7 +10,7 @@ const DOCUMENTED_CODES = [
   "password_too_short", "password_is_username", "title_empty", "name_empty", "update_empty", "not_an_answer",
   "too_many_login_attempts", "engine_failed", "engine_not_ready", "model_not_prepared", "internal_error",
   "document_not_found", "document_curated", "unsupported_file_type", "file_name_invalid", "duplicate_file",
-  "engine_unknown", "engine_switch_in_progress", "prompt_too_long",
+  "engine_unknown", "engine_switch_in_progress", "prompt_too_long", "invalid_syllable",
 ];
 
 describe("errorMessage", () => {
@@ -30,6 +30,14 @@ describe("errorMessage", () => {
     expect(errorMessage(new ApiError(422, "password_too_short", "The password needs at least 12 characters."))).toBe("密码至少需要 12 个字符。");
     expect(errorMessage(new ApiError(429, "too_many_login_attempts", "locked", 600))).toBe("登录失败次数过多，请 10 分钟后再试。");
     expect(errorMessage(new ApiError(413, "body_too_large", "larger than the limit of 20480 KiB."))).toBe("内容太大，超过了 20 MB 的上限。");
+  });
+
+  it("names the syllable and the system of an invalid romanization", async () => {
+    const response = new Response(
+      JSON.stringify({ detail: "'xq7' is not a valid PSP syllable", code: "invalid_syllable", syllable: "xq7", system: "psp" }),
+      { status: 422 },
+    );
+    expect(errorMessage(await errorFromResponse(response))).toBe("“xq7”不是有效的莆仙话拼音音节。");
   });
 
   it("falls back to a generic message that still shows an unknown code", () => {

@@ -6,16 +6,21 @@ export class ApiError extends Error {
   readonly code: string;
   readonly detail: string;
   readonly retryAfter: number | null;
+  /** Fields some errors add: `syllable` and `system` for invalid_syllable. */
+  readonly extra: Record<string, string>;
 
-  constructor(status: number, code: string, detail: string, retryAfter: number | null = null) {
+  constructor(status: number, code: string, detail: string, retryAfter: number | null = null, extra: Record<string, string> = {}) {
     super(detail || code);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.retryAfter = retryAfter;
+    this.extra = extra;
   }
 }
+
+const SYSTEM_NAMES: Record<string, string> = { psp: "莆仙话拼音", buc: "平话字", ipa: "国际音标" };
 
 const MESSAGES: Record<string, string> = {
   // Client side
@@ -61,6 +66,7 @@ const MESSAGES: Record<string, string> = {
   unknown_field: "请求中有不被接受的字段。",
   invalid_body: "请求内容格式有误。",
   question_empty: "请输入问题。",
+  invalid_syllable: "输入中有不是该拼写系统的音节。",
   question_too_long: "问题太长了，请精简后再问。",
   prompt_too_long: "问题和资料加起来太长，模型放不下；请缩短问题或减少检索段落。",
   username_invalid: "用户名需为 3–32 个字符，只能包含文字、数字、下划线、点和连字符。",
@@ -105,6 +111,7 @@ const FIELD_NAMES: Record<string, string> = {
   offset: "页码",
   files: "文件",
   refresh_token: "登录凭证",
+  text: "要转换的文字",
 };
 
 const TYPE_MESSAGES: Record<string, string> = {
@@ -141,6 +148,10 @@ export function errorMessage(error: unknown): string {
   if (code === "missing_field" || code === "unknown_field") {
     const field = fieldOf(detail);
     if (field) return code === "missing_field" ? `缺少必填项：${field}。` : `不被接受的字段：${field}。`;
+  }
+  if (code === "invalid_syllable" && error.extra.syllable) {
+    const system = SYSTEM_NAMES[error.extra.system ?? ""] ?? "拼写";
+    return `“${error.extra.syllable}”不是有效的${system}音节。`;
   }
   if (code === "password_too_short") {
     const min = /(\d+)/.exec(detail)?.[1];
@@ -181,10 +192,13 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   const retry = response.headers.get("Retry-After");
   const retryAfter = retry && /^\d+$/.test(retry) ? Number(retry) : null;
   try {
-    const body = (await response.json()) as { detail?: unknown; code?: unknown };
+    const body = (await response.json()) as Record<string, unknown>;
     const code = typeof body.code === "string" ? body.code : `http_${response.status}`;
     const detail = typeof body.detail === "string" ? body.detail : response.statusText;
-    return new ApiError(response.status, code, detail, retryAfter);
+    const extra = Object.fromEntries(
+      Object.entries(body).filter(([key, value]) => key !== "code" && key !== "detail" && typeof value === "string"),
+    ) as Record<string, string>;
+    return new ApiError(response.status, code, detail, retryAfter, extra);
   } catch {
     const code = response.status >= 500 ? "internal_error" : "http_error";
     return new ApiError(response.status, code, response.statusText, retryAfter);

@@ -18,6 +18,20 @@ export interface TokenPair {
   user: User;
 }
 
+/** One form of a reading; `attested`: the entry's own source records it, else derived by our converter. */
+export interface PronunciationForm {
+  text: string;
+  attested: boolean;
+  basis: "source" | "dictionary" | "rule" | string;
+}
+
+export type RomanizationSystem = "psp" | "buc" | "ipa";
+
+/** A lexicon entry's readings: {psp|buc|ipa: {citation, connected}}. */
+export type Pronunciations = Partial<
+  Record<RomanizationSystem, { citation?: PronunciationForm; connected?: PronunciationForm }>
+>;
+
 export interface Source {
   number: number;
   id: string;
@@ -27,6 +41,44 @@ export interface Source {
   text: string;
   score: number;
   found_by?: Record<string, Record<string, number>>;
+  pronunciations?: Pronunciations;
+}
+
+export interface RomanizeSyllable {
+  input: string;
+  initial: string;
+  final: string;
+  tone: number | null;
+  tone_name: string | null;
+  point: string;
+  psp: string;
+  buc: string;
+  buc_candidates: string[];
+  buc_basis: string;
+  ipa: string;
+  connected_psp: string;
+  connected_ipa: string;
+  note: string | null;
+}
+
+export interface RomanizeWord {
+  input: string;
+  system: RomanizationSystem;
+  hanzi: string | null;
+  written: Record<RomanizationSystem, string>;
+  connected: Record<RomanizationSystem, string>;
+  connected_basis: string;
+  syllables: RomanizeSyllable[];
+}
+
+export interface RomanizeResponse {
+  input: string;
+  source: RomanizationSystem | null;
+  point: string;
+  text: Partial<Record<RomanizationSystem, string>>;
+  citation: Record<RomanizationSystem, string>;
+  connected: Record<RomanizationSystem, string>;
+  words: RomanizeWord[];
 }
 
 export interface Timings {

@@ -5,7 +5,15 @@ import { App } from "../App";
 import { eventStream, fakeServer, json, signIn } from "../test/fakeServer";
 
 const CONVERSATION = "0b6f7e0e-5a0b-4c1e-9d3c-1f2e3d4c5b6a";
-const SOURCE = { number: 1, id: "vocab-time#3", doc_id: "vocab-time", title: "时间词汇", section: "今天", text: "莆仙话“今天”说“今旦”。", score: 0.93, found_by: { headword: { rank: 1, score: 1 } } };
+const SOURCE = {
+  number: 1, id: "lexicon-time#time-001", doc_id: "lexicon-time", title: "时间词汇", section: "今旦", text: "莆仙话“今天”说“今旦”。",
+  score: 0.93, found_by: { headword: { rank: 1, score: 1 } },
+  pronunciations: {
+    psp: { citation: { text: "ging1 dua4", attested: true, basis: "source" }, connected: { text: "ging1 nua4", attested: true, basis: "source" } },
+    buc: { citation: { text: "ging-dua̍ⁿ", attested: true, basis: "source" }, connected: { text: "ging-nua̍ⁿ", attested: false, basis: "rule" } },
+    ipa: { citation: { text: "[kiŋ533 tua42]", attested: false, basis: "rule" }, connected: { text: "[kin55 nua42]", attested: true, basis: "source" } },
+  },
+};
 const ENGINES = {
   default: "transformers",
   engines: [
@@ -45,11 +53,14 @@ describe("ChatPage", () => {
     expect(within(answer).getByLabelText("用时")).toHaveTextContent("检索 29 毫秒 · 首字 2.7 秒 · 总计 4.8 秒 · vllm");
     await waitFor(() => expect(window.location.pathname).toBe(`/c/${CONVERSATION}`));
 
+    expect(within(answer).getByRole("region", { name: "出处" })).toHaveTextContent("ging1 dua4 · ging-dua̍ⁿ · [kiŋ533 tua42]");
     await userEvent.click(within(answer).getByRole("button", { name: "查看出处 1" }));
     const dialog = screen.getByRole("dialog", { name: "出处 [1]" });
     expect(dialog).toHaveTextContent("时间词汇");
     expect(dialog).toHaveTextContent("莆仙话“今天”说“今旦”。");
     expect(dialog).toHaveTextContent("词条匹配");
+    const readings = within(dialog).getByRole("table", { name: "读音" });
+    expect(within(readings).getByRole("row", { name: /平话字/ })).toHaveTextContent("ging-dua̍ⁿ 有据ging-nua̍ⁿ 推导");
     await userEvent.click(within(dialog).getByRole("button", { name: "关闭" }));
     expect(screen.queryByRole("dialog")).toBeNull();
 

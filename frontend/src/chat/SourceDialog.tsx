@@ -1,7 +1,13 @@
 import type { Source } from "../api/types";
 import { Dialog } from "../components/Dialog";
+import { PronunciationTable } from "../romanize/PronunciationTable";
 
-const RETRIEVERS: Record<string, string> = { dense: "向量检索", lexical: "关键词检索", headword: "词条匹配" };
+const RETRIEVERS: Record<string, string> = {
+  dense: "向量检索",
+  lexical: "关键词检索",
+  headword: "词条匹配",
+  romanized: "拼音匹配",
+};
 
 export function SourceDialog({ source, onClose }: { source: Source | null; onClose: () => void }) {
   return (
@@ -11,6 +17,7 @@ export function SourceDialog({ source, onClose }: { source: Source | null; onClo
           <h3 className="source-title">{source.title}</h3>
           {source.section && source.section !== source.title && <p className="muted">章节：{source.section}</p>}
           <blockquote className="source-text">{source.text}</blockquote>
+          {source.pronunciations && <PronunciationTable pronunciations={source.pronunciations} />}
           <dl className="source-meta">
             <dt>文档</dt>
             <dd>

@@ -19,6 +19,7 @@ export function AppHeader() {
         <NavLink to="/" end>
           对话
         </NavLink>
+        <NavLink to="/romanize">拼音转换</NavLink>
         <NavLink to="/keys">API 密钥</NavLink>
         {isAdmin && <NavLink to="/admin">管理</NavLink>}
       </nav>
