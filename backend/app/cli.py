@@ -8,6 +8,7 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -96,9 +97,30 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     for source in answer.sources:
         section = f" · {source.section}" if source.section else ""
         print(f"  [{source.number}] {source.title}{section}  ({source.id}, score {source.score:.3f})")
+        if source.pronunciations:
+            print(f"      {_readings_line(source.pronunciations)}")
+    if any(source.pronunciations for source in answer.sources):
+        print("  (* derived by our converter; the rest as the source records it; → connected speech)")
     timings = answer.timings
     print(f"\n检索 {timings['retrieval_ms']:.0f} ms · 总计 {timings['total_ms'] / 1000:.1f} s")
     return 0
+
+
+def _readings_line(pronunciations: dict[str, Any]) -> str:
+    """PSP ging1 dua4 → ging1 nua4 · BUC ging-dua̍ⁿ · IPA [kiŋ533 tua42]* → [kin55 nua42]"""
+    parts = []
+    for system in ("psp", "buc", "ipa"):
+        forms = pronunciations.get(system) or {}
+        shown = [
+            f"{form['text']}{'' if form.get('attested') else '*'}"
+            for form in (forms.get("citation"), forms.get("connected"))
+            if form and form.get("text")
+        ]
+        if len(shown) == 2 and shown[0] == shown[1]:
+            shown = shown[:1]
+        if shown:
+            parts.append(f"{system.upper()} {' → '.join(shown)}")
+    return " · ".join(parts)
 
 
 def _bench_rag(settings: Settings, args: argparse.Namespace) -> int:
@@ -142,6 +164,7 @@ def _eval_romanization(settings: Settings, args: argparse.Namespace) -> int:
 def _romanize(settings: Settings, args: argparse.Namespace) -> int:
     from app.bootstrap import open_database
     from app.knowledge.recorded_readings import RecordedReadings
+    from app.knowledge.sources.reader import read_source
     from app.knowledge.store import KnowledgeStore
     from app.romanize.schemas import romanize_response
     from romanization.convert import convert
@@ -156,8 +179,11 @@ def _romanize(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    # The knowledge base's recorded readings choose among BUC candidates; no model is loaded.
-    readings = RecordedReadings.from_store(KnowledgeStore(open_database(settings))).readings
+    # The knowledge base's recorded readings choose among BUC candidates; no model is loaded. A
+    # data folder never ingested into still has the curated lexicon's.
+    recorded = RecordedReadings.from_store(KnowledgeStore(open_database(settings)))
+    lexicon = sorted((settings.knowledge_dir / "lexicon").glob("*.tsv")) if not recorded else []
+    readings = recorded.with_documents([read_source(path, curated=True) for path in lexicon])
     source = None if args.source == "auto" else args.source
     try:
         conversion = convert(text, source, point=args.point, readings=readings)

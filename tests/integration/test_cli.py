@@ -36,6 +36,8 @@ def test_ask_prints_the_answer_and_its_sources(settings: Settings, services: Ser
     assert "来源 / Sources:" in result.stdout
     assert "[1] " in result.stdout
     assert "food" in result.stdout
+    # Lexicon sources show their readings, derived ones starred.
+    assert "PSP sia2 bue5 → sia2 mue5 · BUC siá-bōiⁿ*" in result.stdout
     assert "0 added, 0 updated" in result.stderr  # nothing re-ingested
     assert "knowledge indexes ready" in result.stderr
 

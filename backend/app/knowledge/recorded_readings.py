@@ -39,6 +39,9 @@ class RecordedReadings:
             recorded.add(item.row_id, item.chunk)
         return recorded
 
+    def __len__(self) -> int:
+        return len(self._rows)
+
     def add(self, row_id: int, chunk: Chunk) -> None:
         recorded = _from_chunk(chunk)
         if recorded is None:
