@@ -74,8 +74,9 @@ FINALS: tuple[BucFinal, ...] = (
     # Same letters as checked ones, read open today; a̤h, a̤uh and oih only occur this way.
     *_finals("long", "ah=a a̤h=e iah=ia@1 a̤uh=ieo@1 oih=uei uah=ua@1 eoh=o@1 o̤h=or ih=i io̤h=yor@1 e̤h=oe"),
 )
-# Syllabic ng: `n̄g` alone is PSP ng; after an initial (`mńg`) it is PSP ung.
+# Syllabic ng: after an initial (`mńg`) it is PSP ung; alone (`n̄g`) it is PSP ng.
 SYLLABIC_NG = BucFinal("ng", "ung", 0, "oral")
+SYLLABIC_NG_ALONE = BucFinal("ng", "ng", 0, "oral")
 
 _BY_SPELLING: dict[str, list[BucFinal]] = {}
 for _final in (*FINALS, SYLLABIC_NG):
@@ -150,7 +151,7 @@ def _split(text: str, letters: str) -> tuple[str, BucFinal]:
         if rest == "ng":  # syllabic ng: PSP ng alone, ung after an initial
             if initial == "ng":
                 continue
-            return initial, SYLLABIC_NG if initial else BucFinal("ng", "ng", 0, "oral")
+            return initial, SYLLABIC_NG if initial else SYLLABIC_NG_ALONE
         return initial, finals[0]
     raise RomanizationError(text, "buc", f"{letters!r} is not an initial followed by a final")
 
@@ -158,9 +159,8 @@ def _split(text: str, letters: str) -> tuple[str, BucFinal]:
 def to_psp_candidates(syllable: BucSyllable) -> list[Syllable]:
     """The PSP readings of a BUC syllable, most likely first."""
     initial = INITIALS_TO_PSP[syllable.initial]
-    finals = [f for f in _BY_SPELLING[syllable.final.spelling] if f.kind != "nasal" or f is syllable.final]
-    if syllable.final.spelling == "ng":
-        finals = [syllable.final]
+    spelling = syllable.final.spelling
+    finals = [syllable.final] if spelling == "ng" else list(_BY_SPELLING[spelling])
     if syllable.long_marked:
         finals = [f for f in finals if f.kind == "long"] or finals
     elif syllable.mark != VERTICAL_LINE:
@@ -189,7 +189,7 @@ def finals_for(syllable: Syllable) -> list[BucFinal]:
     if final == "ung":
         return [SYLLABIC_NG]
     if final == "ng":
-        return [BucFinal("ng", "ng", 0, "oral")]
+        return [SYLLABIC_NG_ALONE]
     # Xianyou finals, and uoh, which Putian has only in the glottalised pronoun 我 guoh8.
     if final in _XIANYOU_TO_BUC and (syllable.point == "xianyou" or final == "uoh"):
         spellings = _XIANYOU_TO_BUC[final]

@@ -14,7 +14,7 @@ from typing import Literal
 
 from romanization import buc, psp
 from romanization.connected import connected_form, possible_outcomes
-from romanization.readings import Readings, canonical_psp
+from romanization.readings import Readings
 from romanization.syllable import Syllable
 
 Basis = Literal["word", "char", "rule", "input"]
@@ -200,4 +200,4 @@ def _recorded_connected(part: list[Syllable], hanzi: str, readings: Readings) ->
     return rule if rule in matching else matching[0]
 
 
-__all__ = ["Choice", "buc_of_word", "canonical_psp", "connected_of_word", "psp_of_buc_word"]
+__all__ = ["Choice", "buc_of_word", "connected_of_word", "psp_of_buc_word"]
