@@ -30,7 +30,8 @@ class Chunk:
     text: str
     position: int
     # category, dialect_points, source (first source title), kind ("prose" or "entry"); for
-    # entries also headword, simplified, glosses, psp and pronunciations (pronunciation.py).
+    # entries also headword, simplified, glosses, psp, pronunciations (pronunciation.py) and
+    # summary (the entry with the readings its source records, which is what is embedded).
     metadata: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -38,9 +39,13 @@ class Chunk:
         return self.metadata.get("kind") == "entry"
 
     def embedding_text(self) -> str:
-        """What the embedding model reads: the text with its document and section titles."""
+        """What the embedding model reads: the text with its document and section titles.
+
+        An entry is embedded as its source records it (`summary`): its derived readings in three
+        systems would only make it longer (three times, for a Rime word) and slower to embed.
+        """
         heading = self.title if not self.section or self.section == self.title else f"{self.title} · {self.section}"
-        return f"{heading}\n{self.text}"
+        return f"{heading}\n{self.metadata.get('summary') or self.text}"
 
     def lexical_text(self) -> str:
         """What lexical search reads; an entry's file title would only add the same words to all."""
@@ -96,6 +101,7 @@ def _entry_chunk(
         "psp": entry.psp,
         "line": entry.line,
         "pronunciations": pronunciation.as_metadata(),
+        "summary": entry.describe(),
     }
     if entry.point:
         metadata["dialect_points"] = [entry.point]
