@@ -99,4 +99,7 @@ def test_every_lexicon_entry_is_one_chunk_that_reads_alone() -> None:
     assert "国际音标 [tshɔu42]，" in chunks[1].text  # attested: shown as the source writes it
     assert first.lexical_text().startswith("食饭\n")
     # Embedded as the source records it: the derived readings would only lengthen it.
-    assert first.embedding_text() == "标题 · 食饭\n莆仙话“食饭（食飯）”（莆田），普通话意思是“吃饭”，莆仙话拼音 sia2 bue5，连读时声母类化为 sia2 mue5。"
+    assert (
+        first.embedding_text()
+        == "标题 · 食饭\n莆仙话“食饭（食飯）”（莆田），普通话意思是“吃饭”，莆仙话拼音 sia2 bue5，连读时声母类化为 sia2 mue5。"
+    )
