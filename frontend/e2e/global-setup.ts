@@ -5,7 +5,8 @@
 // folder (`puxian ingest`, which only embeds what changed) and each run starts from a copy of it.
 
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { cpSync, createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { homedir, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,7 +15,14 @@ import { ADMIN } from "./accounts";
 
 const REPO = resolve(import.meta.dirname, "..", "..");
 const PUXIAN = join(REPO, ".venv", "bin", "puxian");
-const TEMPLATE = process.env.PUXIAN_E2E_CACHE ?? join(homedir(), ".cache", "puxian", "e2e-data");
+const MIGRATIONS = join(REPO, "backend", "app", "db", "migrations", "versions");
+// The template holds a database too, so it is kept per schema: a template migrated by a newer
+// checkout would otherwise name a revision an older checkout cannot find.
+const SCHEMA_KEY = createHash("sha256")
+  .update(readdirSync(MIGRATIONS).filter((name) => name.endsWith(".py")).sort().join("\n"))
+  .digest("hex")
+  .slice(0, 12);
+const TEMPLATE = join(process.env.PUXIAN_E2E_CACHE ?? join(homedir(), ".cache", "puxian", "e2e-data"), SCHEMA_KEY);
 const START_TIMEOUT_MS = 10 * 60_000;
 // A second backend to switch to: the same model with int8 weights (no GPU or remote server needed).
 // PUXIAN_E2E_ENGINES may name others, e.g. an `openai` remote.
