@@ -25,7 +25,7 @@ def test_chat_returns_answer_sources_and_timings(client: TestClient) -> None:
     assert body["sources"], "an answer must come with its sources"
     first = body["sources"][0]
     assert set(first) >= {"id", "title", "text", "score", "number", "doc_id", "found_by"}
-    assert set(first["found_by"]) <= {"dense", "lexical", "headword"}
+    assert set(first["found_by"]) <= {"dense", "lexical", "headword", "romanized", "card"}
     assert first["found_by"]
     assert first["id"].startswith(first["doc_id"] + "#")
     assert set(body["timings"]) >= {"retrieval_ms", "ttft_ms", "generation_ms", "total_ms"}

@@ -204,19 +204,22 @@ def test_the_sampling_values_reach_the_engine(
 
 
 def test_a_stop_sequence_ends_the_answer_before_it(
-    client: openai.OpenAI, model: str, whole: Any, short_answer_services: Services
+    client: openai.OpenAI, model: str, short_answer_services: Services
 ) -> None:
     # The answer starts with the prompt's fixed opening, which is given, not generated: the stop is
     # taken from what the model generated after it.
-    prompt = short_answer_services.rag.prepare(QUESTION).prompt
+    # A question without a word card: the answer's opening is the template's, and the model goes on.
+    messages: list[Any] = [{"role": "user", "content": "莆仙话有几个声调？"}]
+    prompt = short_answer_services.rag.prepare(messages[0]["content"]).prompt
     assert prompt is not None
+    whole = client.chat.completions.create(model=model, messages=messages, max_tokens=8, temperature=0)
     text = whole.choices[0].message.content
     assert text.startswith(prompt.response_prefix)
     generated = text[len(prompt.response_prefix) :]
     stop = generated[2]
     assert stop not in generated[:2], "the test needs a stop that first appears after the start"
     answer = client.chat.completions.create(
-        model=model, messages=CHAT, max_tokens=8, temperature=0, stop=[stop]
+        model=model, messages=messages, max_tokens=8, temperature=0, stop=[stop]
     )
     content = answer.choices[0].message.content or ""
     assert answer.choices[0].finish_reason == "stop"

@@ -9,10 +9,17 @@ from pathlib import Path
 import jinja2
 
 from app.chat.history import Turn, history_messages
-from inference_engine import ChatMessage
+from inference_engine import ChatMessage, SamplingOverrides
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 NO_ANSWER = "知识库中没有找到相关内容。"
+NO_ANSWER_EN = "The knowledge base has nothing on this."
+# After a word card's statement the model only adds a short explanation: more only invites errors.
+EXPLANATION_MAX_TOKENS = 64
+
+
+def no_answer_text(english: bool) -> str:
+    return NO_ANSWER_EN if english else NO_ANSWER
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,15 @@ class Passage:
 class BuiltPrompt:
     messages: list[ChatMessage]
     response_prefix: str
+    max_tokens: int | None = None  # None: the engine's setting
+
+    @property
+    def overrides(self) -> SamplingOverrides:
+        """The engine's per-request values for this prompt."""
+        overrides: SamplingOverrides = {"response_prefix": self.response_prefix}
+        if self.max_tokens is not None:
+            overrides["max_tokens"] = self.max_tokens
+        return overrides
 
 
 class PromptBuilder:
@@ -51,18 +67,28 @@ class PromptBuilder:
         passages: list[Passage],
         history: Sequence[Turn] = (),
         with_answers: bool = False,
+        *,
+        english: bool = False,
+        opening: str = "",
+        strict: bool = False,
     ) -> BuiltPrompt:
         """The system rules, then this turn's passages and question; earlier turns before them.
 
         Earlier turns are listed as questions in the user message (`earlier_questions`), or, with
         `with_answers`, given as chat turns (without their passages). With no history the messages
-        are exactly those the template variants were measured with.
+        are exactly those the template variants were measured with. `english`: answer in English;
+        `opening`: the answer's first sentence (a word card's statement, or the best passage's
+        sentence quoted), which the model continues briefly; `strict`: the second try after an
+        answer failed its grounding check.
         """
         context: dict[str, object] = {
             "question": question,
             "passages": passages,
-            "no_answer": NO_ANSWER,
+            "no_answer": no_answer_text(english),
             "earlier_questions": [] if with_answers else [turn.question for turn in history],
+            "english": english,
+            "opening": opening,
+            "strict": strict,
         }
         system, user, prefix = (self._render(block, context) for block in ("system", "user", "answer_prefix"))
         return BuiltPrompt(
@@ -72,6 +98,7 @@ class PromptBuilder:
                 {"role": "user", "content": user.strip()},
             ],
             response_prefix=prefix,
+            max_tokens=EXPLANATION_MAX_TOKENS if opening else None,
         )
 
     def _render(self, block: str, context: dict[str, object]) -> str:

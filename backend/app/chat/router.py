@@ -11,8 +11,16 @@ from fastapi import APIRouter
 
 from app.api.deps import CurrentUser, DatabaseDep, RagDep, SettingsDep
 from app.chat import transcript
+from app.chat.answer_check import check_outcome
 from app.chat.history import Turn
-from app.chat.schemas import ChatRequest, ChatResponse, InputReadingPublic, SourcePublic
+from app.chat.schemas import (
+    ChatRequest,
+    ChatResponse,
+    InputReadingPublic,
+    LinkedTermPublic,
+    SourcePublic,
+    WordCardPublic,
+)
 from app.chat.sse import EventStreamResponse
 from app.chat.streaming import ChatStream, StreamRequest, StreamSettings
 from app.conversations import service as conversations
@@ -28,8 +36,10 @@ _STREAM_DESCRIPTION = """`text/event-stream`, events in this order:
 
 * `sources` `{conversation_id, message_id (the stored question), sources: [...], reading}` (reading: how a
   romanized question was read, or null; its sentence is then the first delta)
+* `cards` `{cards: [...]}`, for a question about a word: the lexicon entries the answer states
 * `delta` `{text}`, many; joined they are the stored answer
-* `done` `{message_id (the stored answer), conversation_id, usage, timings, engine, finish_reason}`
+* `done` `{message_id (the stored answer), conversation_id, usage, timings, engine, finish_reason, grounded,
+  fallback, terms}`
   or `error` `{detail, code, message_id}` (the partial answer is stored with finish_reason `error`)
 
 Lines starting with `:` are heartbeats while the model is busy. See docs/streaming.md."""
@@ -63,7 +73,12 @@ def ask(
         raise
     outcome = "ok" if answer.engine else "no_answer"
     metrics.observe_answer(
-        "chat", answer.engine, outcome, answer.timings, answer.usage.get("completion_tokens", 0)
+        "chat",
+        answer.engine,
+        outcome,
+        answer.timings,
+        answer.usage.get("completion_tokens", 0),
+        check_outcome(answer.grounded, answer.fallback),
     )
     with database.session() as session:
         stored = conversations.record_exchange(
@@ -77,6 +92,10 @@ def ask(
         engine=answer.engine,
         finish_reason=answer.finish_reason,
         reading=InputReadingPublic(**dataclasses.asdict(answer.reading)) if answer.reading else None,
+        cards=[WordCardPublic(**dataclasses.asdict(card)) for card in answer.cards],
+        terms=[LinkedTermPublic(**dataclasses.asdict(term)) for term in answer.terms],
+        grounded=answer.grounded,
+        fallback=answer.fallback,
         conversation_id=stored.conversation_id,
         message_id=stored.answer_id,
     )

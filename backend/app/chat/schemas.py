@@ -45,13 +45,43 @@ class SourcePublic(BaseModel):
     text: str
     score: float = Field(description="Fused retrieval score (reciprocal rank fusion).")
     found_by: dict[str, dict[str, float]] = Field(
-        description="Retrievers that found the passage (dense, lexical, headword, romanized), rank and score."
+        description="Retrievers that found it (dense, lexical, headword, romanized; card: a word card)."
     )
     pronunciations: dict[str, Any] = Field(
         default_factory=dict,
         description="Lexicon entries: {psp|buc|ipa: {citation|connected: {text, attested, basis}}}; "
         "attested: the entry's source records it, else derived (docs/romanization.md).",
     )
+
+
+class WordCardPublic(BaseModel):
+    """A lexicon entry that answers a question about a word: the card is what the answer states."""
+
+    entry_id: str = Field(description="The entry's chunk id (as in sources).")
+    doc_id: str
+    headword: str = Field(description="As the source writes it, often in traditional characters.")
+    simplified: str
+    glosses: list[str] = Field(description="Its Mandarin meanings, the usual one first.")
+    point: str = Field(description="The dialect point, e.g. 莆田.")
+    note: str
+    source: str = Field(description="The lexicon, and the sources its row cites.")
+    match: str = Field(
+        description="How it was found: gloss, headword, reading (romanized) or translation (English)."
+    )
+    pronunciations: dict[str, Any] = Field(
+        description="As in sources: PSP, BUC and IPA, each attested or derived."
+    )
+    english: list[str] = Field(
+        default_factory=list, description="English for its gloss, for questions in English."
+    )
+    term: str = Field("", description="The word of the question it answers (a list question asks several).")
+
+
+class LinkedTermPublic(BaseModel):
+    """A Puxian word the answer presents, with its lexicon entry (null: unattested in the lexicon)."""
+
+    text: str
+    entry: WordCardPublic | None
 
 
 class ReadWordPublic(BaseModel):
@@ -86,3 +116,18 @@ class ChatResponse(BaseModel):
     conversation_id: uuid.UUID = Field(description="Where the question and answer were stored.")
     message_id: int = Field(description="The stored answer's id (for feedback).")
     reading: InputReadingPublic | None = Field(None, description="How a romanized question was read.")
+    cards: list[WordCardPublic] = Field(
+        default_factory=list,
+        description="Word cards: the lexicon entries a question about a word is answered by.",
+    )
+    terms: list[LinkedTermPublic] = Field(
+        default_factory=list, description="The Puxian words the answer presents, each with its entry or null."
+    )
+    grounded: bool | None = Field(
+        None,
+        description="Each word, romanization and number of the answer is in what it cites (null: unchecked).",
+    )
+    fallback: str = Field(
+        "",
+        description="What replaced an answer failing its check: regenerated, card, extractive, truncated.",
+    )

@@ -20,9 +20,11 @@ from dataclasses import dataclass
 import anyio
 
 from app.chat import transcript
+from app.chat.answer_check import check_outcome
+from app.chat.grounding_gate import GroundingGate
 from app.chat.history import Turn
-from app.chat.prompting import NO_ANSWER
-from app.chat.service import PreparedAnswer, RAGAnswer, RAGService, usage_of
+from app.chat.prompting import no_answer_text
+from app.chat.service import PreparedAnswer, RAGAnswer, RAGService
 from app.chat.sse import sse_comment, sse_event
 from app.chat.stream_text import StreamedAnswer
 from app.core.errors import ApiError
@@ -73,18 +75,22 @@ class ChatStream:
         self._generation_started = 0.0
         self._pending: asyncio.Task[str | None] | None = None
         self._answer = StreamedAnswer()
+        self._gate: GroundingGate | None = None
 
     async def events(self) -> AsyncIterator[str]:
         outcome, timings, tokens = "error", {}, 0
+        check: str | None = None
         try:
             yield await self._begin()
             prepared = self._prepared
             assert prepared is not None
             if prepared.prompt is None:
                 outcome, timings = "no_answer", {"retrieval_ms": prepared.retrieval_ms}
-                yield sse_event("delta", {"text": NO_ANSWER})
+                yield sse_event("delta", {"text": no_answer_text(prepared.english)})
                 yield await self._finish_no_answer()
                 return
+            if prepared.cards:
+                yield sse_event("cards", {"cards": [dataclasses.asdict(card) for card in prepared.cards]})
             if prepared.opening:
                 self._answer = StreamedAnswer(prepared.opening)
                 yield sse_event("delta", {"text": prepared.opening})
@@ -92,12 +98,13 @@ class ChatStream:
             while (piece := await self._next_piece()) is not None:
                 if piece:
                     yield piece
-            answer = self._completed_answer()
+            answer = await self._completed_answer()
             rest = self._answer.finish(answer.answer)
             if rest:
                 yield sse_event("delta", {"text": rest})
             yield await self._finish(answer)
-            outcome, timings, tokens = "ok", answer.timings, answer.usage["completion_tokens"]
+            outcome, timings, tokens = "ok", answer.timings, answer.usage.get("completion_tokens", 0)
+            check = check_outcome(answer.grounded, answer.fallback)
         except (asyncio.CancelledError, GeneratorExit):
             outcome = "aborted"
             log.info("client went away; aborting the answer and keeping what there is")
@@ -115,7 +122,7 @@ class ChatStream:
             if self._lease is not None:
                 self._lease.release()
             engine = self._lease.name if self._lease and outcome != "no_answer" else ""
-            self.metrics.observe_answer("stream", engine, outcome, timings, tokens)
+            self.metrics.observe_answer("stream", engine, outcome, timings, tokens, check)
 
     # ------------------------------------------------------------------- steps
 
@@ -155,11 +162,12 @@ class ChatStream:
 
     def _start_generation(self) -> None:
         assert self._lease is not None
-        assert self._prepared is not None
-        assert self._prepared.prompt is not None
-        prompt = self._prepared.prompt
+        prepared = self._prepared
+        assert prepared is not None
+        assert prepared.prompt is not None
+        self._gate = self.rag.gate(prepared)
         self._generation_started = time.perf_counter()
-        self._generation = self._lease.engine.stream(prompt.messages, response_prefix=prompt.response_prefix)
+        self._generation = self._lease.engine.stream(prepared.prompt.messages, **prepared.prompt.overrides)
 
     async def _next_piece(self) -> str | None:
         """The next delta event, a heartbeat comment after an idle while, "" for nothing, None at the end.
@@ -175,44 +183,55 @@ class ChatStream:
             return sse_comment("waiting for the model")
         task, self._pending = self._pending, None
         delta = task.result()  # raises what the engine raised
+        assert self._gate is not None
         if delta is None:
             return None
-        text = self._answer.feed(delta)
+        text = self._answer.feed(self._gate.feed(delta))
+        if self._gate.failed:
+            log.info("a clause failed the grounding check; stopping the generation")
+            return None
         return sse_event("delta", {"text": text}) if text else ""
 
-    def _completed_answer(self) -> RAGAnswer:
+    async def _completed_answer(self) -> RAGAnswer:
+        """The answer at the end of the model's text; a failed check's fallback if one failed."""
         assert self._generation is not None
         assert self._lease is not None
-        assert self._prepared is not None
-        result = self._generation.result
-        if result is None:
+        assert self._gate is not None
+        prepared = self._prepared
+        assert prepared is not None
+        fallback = ""
+        if not self._gate.failed:
+            self._gate.finish()  # the last clause; the caller sends what is not sent yet
+        model_text = self._gate.released
+        result = self._generation.result if self._generation is not None else None
+        if self._gate.failed:
+            await self._stop_generation()
+            model_text, fallback = await anyio.to_thread.run_sync(
+                self.rag.after_failed_stream, prepared, self._gate.released, self._lease.engine
+            )
+        if result is None and not fallback:
             raise EngineError("the engine ended the stream without a result")
         queued = self._generation_started - self._started
-        timings = {
-            "retrieval_ms": self._prepared.retrieval_ms,
-            "ttft_ms": round((queued + result["ttft"]) * 1000, 1),
-            "generation_ms": round(result["latency"] * 1000, 1),
-            "total_ms": self._elapsed_ms(),
-            "tokens_per_s": round(result["throughput"], 2),
-        }
-        return RAGAnswer(
-            answer=self.rag.final_text(self._prepared, self._answer.model_text),
-            sources=self._prepared.sources,
-            timings=timings,
-            usage=usage_of(result),
-            finish_reason=result["finish_reason"],
-            engine=self._lease.name,
-            reading=self._prepared.reading,
-        )
+        timings = {"retrieval_ms": prepared.retrieval_ms, "total_ms": self._elapsed_ms()}
+        if result is not None:
+            timings |= {
+                "ttft_ms": round((queued + result["ttft"]) * 1000, 1),
+                "generation_ms": round(result["latency"] * 1000, 1),
+                "tokens_per_s": round(result["throughput"], 2),
+            }
+        answer = self.rag.result(prepared, self.rag.final_text(prepared, model_text), result, fallback)
+        return dataclasses.replace(answer, timings=timings, engine=self._lease.name)
 
     async def _finish(self, answer: RAGAnswer) -> str:
         message_id = await anyio.to_thread.run_sync(self._store_answer, answer)
         assert self._stored is not None
         log.info(
-            "streamed an answer on %s in %.0f ms (%d completion tokens)",
+            "streamed an answer on %s in %.0f ms (%d completion tokens, grounded %s, fallback %r)",
             answer.engine,
             answer.timings["total_ms"],
-            answer.usage["completion_tokens"],
+            answer.usage.get("completion_tokens", 0),
+            answer.grounded,
+            answer.fallback,
         )
         return sse_event(
             "done",
@@ -223,6 +242,9 @@ class ChatStream:
                 "timings": answer.timings,
                 "engine": answer.engine,
                 "finish_reason": answer.finish_reason,
+                "grounded": answer.grounded,
+                "fallback": answer.fallback,
+                "terms": [dataclasses.asdict(term) for term in answer.terms],
             },
         )
 

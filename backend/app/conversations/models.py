@@ -55,6 +55,14 @@ class Message(Base):
     usage: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     engine: Mapped[str] = mapped_column(String(50), default="")
     finish_reason: Mapped[str] = mapped_column(String(20), default="")
+    # Word cards the answer states; the Puxian words it presents, each with its lexicon entry.
+    cards: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    terms: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The grounding check (chat/grounding.py): passed (True), failed even after its fallback (False),
+    # not run (None: a refusal, a partial answer); and what was shown instead of the first
+    # answer: "" (it passed), "regenerated", "card", "extractive" or "truncated" (chat/answer_check.py).
+    grounded: Mapped[bool | None] = mapped_column(default=None)
+    fallback: Mapped[str] = mapped_column(String(20), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
 
 

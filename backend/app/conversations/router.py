@@ -7,7 +7,7 @@ import uuid
 from fastapi import APIRouter, Response
 
 from app.api.deps import ClientIp, CurrentUser, PageDep, SessionDep
-from app.chat.schemas import SourcePublic
+from app.chat.schemas import LinkedTermPublic, SourcePublic, WordCardPublic
 from app.conversations import service
 from app.conversations.models import Conversation, Feedback, Message, MessageRole
 from app.conversations.schemas import (
@@ -46,6 +46,10 @@ def _message(message: Message, feedback: Feedback | None) -> MessagePublic:
         engine=message.engine,
         finish_reason=message.finish_reason,
         feedback=FeedbackPublic.model_validate(feedback) if feedback else None,
+        cards=[WordCardPublic(**card) for card in message.cards or []],
+        terms=[LinkedTermPublic(**term) for term in message.terms or []],
+        grounded=message.grounded,
+        fallback=message.fallback or "",
     )
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
-from app.chat.schemas import SourcePublic
+from app.chat.schemas import LinkedTermPublic, SourcePublic, WordCardPublic
 from app.conversations.models import MessageRole, Rating
 
 DEFAULT_TITLE = "新对话"
@@ -79,6 +79,14 @@ class MessagePublic(BaseModel):
     engine: str = Field(description="For answers: the inference engine that wrote it.")
     finish_reason: str
     feedback: FeedbackPublic | None = Field(description="Your feedback on this answer, if any.")
+    cards: list[WordCardPublic] = Field(default_factory=list, description="For answers: its word cards.")
+    terms: list[LinkedTermPublic] = Field(
+        default_factory=list, description="For answers: the Puxian words it presents, with entries."
+    )
+    grounded: bool | None = Field(
+        None, description="For answers: passed the grounding check (null: not checked)."
+    )
+    fallback: str = Field("", description="For answers: what replaced the model's first answer, if anything.")
 
 
 class ConversationDetail(ConversationPublic):

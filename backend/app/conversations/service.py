@@ -187,6 +187,10 @@ def add_answer(session: Session, conversation_id: uuid.UUID, answer: RAGAnswer) 
         usage=answer.usage,
         engine=answer.engine,
         finish_reason=answer.finish_reason,
+        cards=[dataclasses.asdict(card) for card in answer.cards],
+        terms=[dataclasses.asdict(term) for term in answer.terms],
+        grounded=answer.grounded,
+        fallback=answer.fallback,
         created_at=utc_now(),
     )
     session.add(row)

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     # and answers as chat turns. The 0.5B default copies earlier answers into new ones ("turns":
     # 1 of 3 follow-ups right, "questions": 2 of 3, docs/streaming.md); a 7B model may do better.
     history_mode: Literal["questions", "turns"] = "questions"
+    # Check every answer's words, romanizations and numbers against what it cites (chat/grounding.py);
+    # off: answers are shown as the model writes them (to measure the model alone).
+    grounding_check: bool = True
     # A streamed answer sends an SSE comment after this many idle seconds (a queued request on a
     # busy CPU), so that proxies do not close the connection.
     stream_heartbeat_seconds: float = Field(15.0, gt=0)

@@ -102,6 +102,8 @@ def _entry_chunk(
         "line": entry.line,
         "pronunciations": pronunciation.as_metadata(),
         "summary": entry.describe(),
+        "note": entry.note,
+        "entry_source": entry.source,  # the sources the row cites (abbreviations of the file's `# source:` lines)
     }
     if entry.point:
         metadata["dialect_points"] = [entry.point]

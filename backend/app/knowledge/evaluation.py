@@ -32,6 +32,17 @@ class Question:
     category: str
     relevant: tuple[str, ...]
     variant: str = ""  # romanized queries: how the word was typed (toneless, buc, ...)
+    # For the answer evaluation (chat/answer_eval.py): terms a right answer contains (any one, or
+    # all with accept_all), the split (dev: tune on it; test: report only), the language asked in
+    # (en, or "" for Chinese), and for an unanswerable question why (out_of_scope, false_premise,
+    # absent); a false premise's `correction`: terms of the fact that corrects it (an answer stating
+    # it handles the question as well as a refusal).
+    accept: tuple[str, ...] = ()
+    accept_all: bool = False
+    split: str = ""
+    lang: str = ""
+    kind: str = ""
+    correction: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -87,8 +98,9 @@ class EvaluationReport:
         g = self.gate
         lines.append("")
         lines.append(
-            f"no-answer gate: refused {g.correctly_refused}/{g.unanswerable} unanswerable questions, "
-            f"wrongly refused {g.wrongly_refused}/{g.answerable} answerable ones"
+            f"retrieval's no-answer signal alone: refused {g.correctly_refused}/{g.unanswerable} unanswerable "
+            f"questions, wrongly refused {g.wrongly_refused}/{g.answerable} answerable ones "
+            "(the whole decision: puxian eval refusals)"
         )
         for m in self.modes:
             by_category = ", ".join(
@@ -120,7 +132,9 @@ def load_questions(*paths: Path) -> list[Question]:
                 questions.append(
                     Question(
                         values["id"], values["question"], values["category"], tuple(values["relevant"]),
-                        values.get("variant", ""),
+                        values.get("variant", ""), tuple(values.get("accept", ())),
+                        bool(values.get("accept_all", False)), values.get("split", ""),
+                        values.get("lang", ""), values.get("kind", ""), tuple(values.get("correction", ())),
                     )
                 )
             except (ValueError, KeyError, TypeError) as exc:

@@ -47,7 +47,9 @@ class HeadwordIndex:
                     if not rows:
                         del self._by_key[key]
 
-    def lookup(self, term: str) -> list[int]:
-        """Row ids of entries matching `term` exactly: headword matches first, then gloss matches."""
+    def lookup(self, term: str, kind: int | None = None) -> list[int]:
+        """Row ids of entries matching `term` exactly: headword matches first, then gloss matches
+        (only those of `kind` when given)."""
         rows = self._by_key.get(normalize(term), {})
-        return [row for row, _ in sorted(rows.items(), key=lambda item: (item[1], item[0]))]
+        ranked = sorted(rows.items(), key=lambda item: (item[1], item[0]))
+        return [row for row, found in ranked if kind is None or found == kind]

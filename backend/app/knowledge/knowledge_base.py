@@ -144,9 +144,10 @@ class KnowledgeBase:
         with self._lock:
             return self._lexical.search(terms, k)
 
-    def lookup_headword(self, term: str) -> list[int]:
+    def lookup_headword(self, term: str, kind: int | None = None) -> list[int]:
+        """Entries whose headword (HEADWORD) or Mandarin gloss (GLOSS) is `term`; both when no kind."""
         with self._lock:
-            return self._headwords.lookup(term)
+            return self._headwords.lookup(term, kind)
 
     def has_headword(self, term: str) -> bool:
         with self._lock:

@@ -13,8 +13,9 @@ from typing import Literal
 
 from app.knowledge.chunking import Chunk
 from app.knowledge.knowledge_base import KnowledgeBase
+from app.knowledge.english import mandarin_expansion
 from app.knowledge.romanized_index import RomanizedSearch
-from app.knowledge.text_norm import content_nouns, lexical_terms, normalize, quoted_terms
+from app.knowledge.text_norm import content_nouns, is_english, lexical_terms, normalize, quoted_terms
 
 Mode = Literal["hybrid", "dense", "lexical", "romanized"]
 # Questions with no Chinese nouns (English ones) reach lower cosines with Chinese passages.
@@ -126,7 +127,7 @@ class Retriever:
             vector = self.knowledge.embedder.embed_query(query)
             rankings[DENSE] = self.knowledge.search_dense(vector, self.weights.candidates)
         if mode in ("hybrid", "lexical"):
-            rankings[LEXICAL] = self.knowledge.search_lexical(lexical_terms(query), self.weights.candidates)
+            rankings[LEXICAL] = self.knowledge.search_lexical(self._lexical_query(query), self.weights.candidates)
         terms: list[str] = []
         romanized = RomanizedSearch()
         if mode == "hybrid":
@@ -159,6 +160,15 @@ class Retriever:
             romanized=romanized,
         )
 
+    @staticmethod
+    def _lexical_query(query: str) -> list[str]:
+        """The lexical terms of a query; an English one also gets those of its Mandarin words (the
+        passages are in Chinese: "finals" is 韵母)."""
+        terms = lexical_terms(query)
+        if is_english(query):
+            terms += lexical_terms(" ".join(mandarin_expansion(query)))
+        return terms
+
     def headword_terms(self, query: str) -> list[str]:
         """Quoted terms that name an entry; in a question about a word, also the unquoted word."""
         found = [term for term in quoted_terms(query) if self.knowledge.has_headword(term)]
@@ -166,7 +176,7 @@ class Retriever:
         if not any(cue in text for cue in _VOCABULARY_CUES):
             return found
         for run in _CJK_RUN.findall(text):
-            core = _strip_affixes(run)
+            core = question_core(run)
             if core and core not in found and self.knowledge.has_headword(core):
                 found.append(core)
         return found
@@ -205,8 +215,9 @@ class Retriever:
         return [(row, score, {name: Found(rank, score)}) for rank, (row, score) in enumerate(ranking[:top_k], start=1)]
 
 
-def _strip_affixes(text: str) -> str:
-    """Strip frame words from both ends, always trying the longest first (用莆仙话 before 仙话)."""
+def question_core(text: str) -> str:
+    """The word a question is about: frame words stripped from both ends, longest first (用莆仙话
+    before 仙话), e.g. 吃饭用莆仙话怎么讲 → 吃饭."""
     while text:
         for affix in _AFFIXES:
             if text.startswith(affix):

@@ -34,6 +34,12 @@ def to_simplified(text: str) -> str:
     return str(_converter().convert(text))
 
 
+def is_english(question: str) -> bool:
+    """Asked in English: more English words than Han characters (What does 厝 mean? is English)."""
+    words = re.findall(r"[A-Za-z]{2,}", question)
+    return len(words) >= 2 and len(words) > len(re.findall(r"[\u3400-\u9fff]", question))
+
+
 def normalize(text: str) -> str:
     """Full-width → half-width, lower case, simplified characters."""
     return to_simplified(unicodedata.normalize("NFKC", text).lower())

@@ -74,6 +74,14 @@ class Metrics:
         self.completion_tokens = Counter(
             "puxian_completion_tokens", "Tokens generated.", ["engine"], registry=registry
         )
+        self.answer_checks = Counter(
+            "puxian_answer_checks",
+            "Grounding checks of generated answers by endpoint and outcome: passed, regenerated "
+            "(passed on the second try), card or extractive (replaced), truncated (a stream cut "
+            "before its first unchecked clause), failed (shown all the same).",
+            ["endpoint", "outcome"],
+            registry=registry,
+        )
         self.retrieval = Histogram(
             "puxian_retrieval_duration_seconds",
             "Hybrid retrieval time per question.",
@@ -90,10 +98,14 @@ class Metrics:
         outcome: str,
         timings: Mapping[str, float],
         completion_tokens: int = 0,
+        check: str | None = None,
     ) -> None:
-        """Record one question's outcome; timings in milliseconds as the API reports them."""
+        """Record one question's outcome; timings in milliseconds as the API reports them; `check`:
+        its grounding check's outcome (None: not checked)."""
         label = engine or "none"  # the no-answer reply involves no engine
         self.chat_requests.labels(endpoint, label, outcome).inc()
+        if check is not None:
+            self.answer_checks.labels(endpoint, check).inc()
         if "retrieval_ms" in timings:
             self.retrieval.observe(timings["retrieval_ms"] / 1000)
         if completion_tokens:

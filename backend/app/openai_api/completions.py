@@ -19,8 +19,10 @@ from typing import Any, Literal
 
 import anyio
 
-from app.chat.prompting import NO_ANSWER
-from app.chat.schemas import SourcePublic
+from app.chat.answer_check import check_outcome
+from app.chat.grounding_gate import GroundingGate
+from app.chat.prompting import BuiltPrompt, no_answer_text
+from app.chat.schemas import SourcePublic, WordCardPublic
 from app.chat.service import PreparedAnswer, RAGService
 from app.chat.sse import sse_comment
 from app.chat.stream_text import StreamedAnswer
@@ -71,17 +73,21 @@ class Completion:
                 prepared = self._prepare()
                 if prepared.prompt is None:
                     self._observe("no_answer", prepared)
-                    return self._completion(NO_ANSWER, prepared, None)
-                prompt = prepared.prompt
-                result = lease.engine.generate(prompt.messages, **self._sampling(prompt.response_prefix))
+                    return self._completion(no_answer_text(prepared.english), prepared, None)
+                result = lease.engine.generate(prepared.prompt.messages, **self._sampling(prepared.prompt))
+                answer = self.rag.checked_answer(prepared, result, lease.engine)
         except Exception:
             self.metrics.observe_answer(ENDPOINT, self.model, "error", {})
             raise
-        self._observe("ok", prepared, result)
-        return self._completion(self.rag.final_text(prepared, result["text"]), prepared, result)
+        self._observe("ok", prepared, result, check_outcome(answer.grounded, answer.fallback))
+        return self._completion(answer.answer, prepared, result, answer.grounded)
 
     def _completion(
-        self, text: str, prepared: PreparedAnswer, result: GenerationResult | None
+        self,
+        text: str,
+        prepared: PreparedAnswer,
+        result: GenerationResult | None,
+        grounded: bool | None = None,
     ) -> ChatCompletion:
         return ChatCompletion(
             id=self.id,
@@ -90,6 +96,8 @@ class Completion:
             choices=[Choice(message=ChatMessageOut(content=text), finish_reason=_finish_reason(result))],
             usage=_usage(result),
             sources=_sources(prepared),
+            cards=_cards(prepared),
+            grounded=grounded,
         )
 
     # ----------------------------------------------------------------- stream
@@ -104,33 +112,45 @@ class Completion:
         try:
             lease = self.rag.engines.lease(self.model)
             prepared = await anyio.to_thread.run_sync(self._prepare)
-            yield self._chunk(Delta(role="assistant", content=""), sources=_sources(prepared))
+            first = self._chunk(
+                Delta(role="assistant", content=""), sources=_sources(prepared), cards=_cards(prepared)
+            )
+            yield first
+            fallback, check = "", None
             if prepared.prompt is None:
-                yield self._chunk(Delta(content=NO_ANSWER))
+                yield self._chunk(Delta(content=no_answer_text(prepared.english)))
                 outcome, result = "no_answer", None
             else:
-                prompt = prepared.prompt
-                generation = lease.engine.stream(prompt.messages, **self._sampling(prompt.response_prefix))
+                generation = lease.engine.stream(prepared.prompt.messages, **self._sampling(prepared.prompt))
                 streamed = StreamedAnswer(prepared.opening)
+                gate = self.rag.gate(prepared)
                 if prepared.opening:  # how a romanized question was read
                     yield self._chunk(Delta(content=prepared.opening))
                 # Closed however this stream ends, so that its pending read is over before the
                 # generation is closed below.
-                async with aclosing(self._pieces(generation, streamed)) as pieces:
+                async with aclosing(self._pieces(generation, streamed, gate)) as pieces:
                     async for piece in pieces:
                         yield piece
-                result = generation.result
-                if result is None:
+                gate.finish()
+                model_text, result = gate.released, generation.result
+                if gate.failed:
+                    with anyio.CancelScope(shield=True):
+                        await generation.aclose()
+                    model_text, fallback = await anyio.to_thread.run_sync(
+                        self.rag.after_failed_stream, prepared, gate.released, lease.engine
+                    )
+                elif result is None:
                     raise GenerationError("the engine ended the stream without a result")
-                rest = streamed.finish(self.rag.final_text(prepared, streamed.model_text))
+                final = self.rag.final_text(prepared, model_text)
+                rest = streamed.finish(final)
                 if rest:
                     yield self._chunk(Delta(content=rest))
-                outcome = "ok"
+                outcome, check = "ok", check_outcome(self.rag.grounded(prepared, final), fallback)
             yield self._chunk(Delta(), finish_reason=_finish_reason(result))
             if include_usage:
                 yield self._chunk(None, usage=_usage(result))
             yield DONE
-            self._observe(outcome, prepared, result)
+            self._observe(outcome, prepared, result, check)
         except (asyncio.CancelledError, GeneratorExit):
             outcome = "aborted"
             raise
@@ -146,9 +166,10 @@ class Completion:
                 self.metrics.observe_answer(ENDPOINT, self.model, outcome, {})
 
     async def _pieces(
-        self, generation: GenerationStream, streamed: StreamedAnswer
+        self, generation: GenerationStream, streamed: StreamedAnswer, gate: GroundingGate
     ) -> AsyncGenerator[str, None]:
-        """Delta chunks as the engine produces them, and a heartbeat comment after an idle while.
+        """Delta chunks as the engine produces them, clause by clause as they pass the grounding
+        check (none once one fails), and a heartbeat comment after an idle while.
 
         The next delta is awaited in a task of its own so that the wait can time out for a heartbeat
         without cancelling (and so aborting) the generation.
@@ -166,7 +187,9 @@ class Completion:
                 delta = task.result()
                 if delta is None:
                     return
-                text = streamed.feed(delta)
+                text = streamed.feed(gate.feed(delta))
+                if gate.failed:
+                    return
                 if text:
                     yield self._chunk(Delta(content=text))
         finally:
@@ -181,33 +204,42 @@ class Completion:
         finish_reason: Literal["stop", "length"] | None = None,
         usage: Usage | None = None,
         sources: list[SourcePublic] | None = None,
+        cards: list[WordCardPublic] | None = None,
     ) -> str:
         choices = [] if delta is None else [ChunkChoice(delta=delta, finish_reason=finish_reason)]
         chunk = ChatCompletionChunk(
-            id=self.id, created=self.created, model=self.model, choices=choices, usage=usage, sources=sources
-        )
+            id=self.id, created=self.created, model=self.model, choices=choices, usage=usage, sources=sources,
+            cards=cards,
+        )  # fmt: skip
         return _event(chunk.model_dump(exclude_none=True))
 
     # ---------------------------------------------------------------- helpers
 
-    def _sampling(self, response_prefix: str) -> SamplingOverrides:
-        """The request's sampling values, and the prompt's start of the answer."""
+    def _sampling(self, prompt: BuiltPrompt) -> SamplingOverrides:
+        """The request's sampling values, the prompt's start of the answer, and its length cap after
+        a word card's statement (the smaller of the request's and the prompt's)."""
         sampling = SamplingOverrides(**self.overrides)
-        sampling["response_prefix"] = response_prefix
+        sampling["response_prefix"] = prompt.response_prefix
+        if prompt.max_tokens is not None:
+            sampling["max_tokens"] = min(sampling.get("max_tokens", prompt.max_tokens), prompt.max_tokens)
         return sampling
 
     def _prepare(self) -> PreparedAnswer:
         return self.rag.prepare(self.exchange.question, None, self.exchange.history)
 
     def _observe(
-        self, outcome: str, prepared: PreparedAnswer, result: GenerationResult | None = None
+        self,
+        outcome: str,
+        prepared: PreparedAnswer,
+        result: GenerationResult | None = None,
+        check: str | None = None,
     ) -> None:
         timings = {"retrieval_ms": prepared.retrieval_ms, "total_ms": _ms_since(self._started)}
         tokens = 0
         if result is not None:
             timings |= {"ttft_ms": round(result["ttft"] * 1000, 1), "tokens_per_s": result["throughput"]}
             tokens = result["completion_tokens"]
-        self.metrics.observe_answer(ENDPOINT, self.model if result else "", outcome, timings, tokens)
+        self.metrics.observe_answer(ENDPOINT, self.model if result else "", outcome, timings, tokens, check)
 
 
 async def _next_delta(generation: GenerationStream) -> str | None:
@@ -235,6 +267,10 @@ def _usage(result: GenerationResult | None) -> Usage:
 
 def _sources(prepared: PreparedAnswer) -> list[SourcePublic]:
     return [SourcePublic(**dataclasses.asdict(source)) for source in prepared.sources]
+
+
+def _cards(prepared: PreparedAnswer) -> list[WordCardPublic]:
+    return [WordCardPublic(**dataclasses.asdict(card)) for card in prepared.cards]
 
 
 def _ms_since(started: float) -> float:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.chat.schemas import SourcePublic
+from app.chat.schemas import SourcePublic, WordCardPublic
 
 MAX_STOP_SEQUENCES = 4
 
@@ -135,6 +135,11 @@ class ChatCompletion(BaseModel):
     sources: list[SourcePublic] = Field(
         description="The passages the answer cites as [n]: sources[n-1] is passage n (an extra field)."
     )
+    cards: list[WordCardPublic] = Field(
+        default_factory=list,
+        description="Word cards: the lexicon entries a question about a word is answered by.",
+    )
+    grounded: bool | None = Field(None, description="The answer passed the grounding check (an extra field).")
 
 
 class Delta(BaseModel):
@@ -156,8 +161,9 @@ class ChatCompletionChunk(BaseModel):
     model: str
     choices: list[ChunkChoice]
     usage: Usage | None = None
-    # On the first chunk only: the passages, known before the first token (an extra field).
+    # On the first chunk only: the passages and word cards, known before the first token (extra fields).
     sources: list[SourcePublic] | None = None
+    cards: list[WordCardPublic] | None = None
 
 
 class ModelCard(BaseModel):

@@ -1,0 +1,119 @@
+"""Whether the knowledge base answers a question: the decision to refuse, from several signals.
+
+One retrieval score cannot tell a question the knowledge base answers from one that only looks
+like it (手机用莆仙话怎么说 retrieves the vocabulary pages as closely as 筷子 does). The decision
+weighs what the question asks and what was found (docs/answers.md, "Refusals"):
+
+- **cards**: a question about a word that the lexicon holds is answered, whatever else;
+- **another variety**: a question about another language or dialect that does not name Puxian
+  (福州话的“谢谢”怎么说) is out of scope;
+- **an absent word**: a question about words of which neither the lexicon nor any retrieved
+  passage holds one (冰箱, "coffee") has no answer here: the passages are about other words;
+- **the question's nouns and the best dense score** (`knowledge/retriever.py`, `is_answerable`):
+  the nouns the question is about must be in the passages, and the best passage close enough.
+
+The thresholds are calibrated on the dev split of the question set and reported on the test split
+(`puxian eval refusals`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from app.chat.grounding import han_number, numbers_in
+from app.chat.intent import WordQuestion
+from app.knowledge.english import english_glosses
+from app.knowledge.retriever import RetrievalResult, is_answerable
+from app.knowledge.text_norm import is_english, normalize
+
+# Other Chinese varieties and languages: a question about one of them is not about Puxian.
+_OTHER_VARIETIES = re.compile(
+    r"福州话|福清话|闽南话|闽南语|厦门话|泉州话|漳州话|潮州话|潮汕话|台湾话|台语|闽东话|客家话|粤语|广东话|"
+    r"上海话|吴语|四川话|东北话|日语|日文|韩语|英语|法语|德语|"
+    r"\b(?:cantonese|hokkien|hakka|teochew|fuzhounese|foochow|shanghainese|taiwanese|japanese|korean|"
+    r"french|german|spanish)\b"
+)
+_PUXIAN = re.compile(r"莆仙|莆田|仙游|兴化|\b(?:puxian|pu-xian|putian|xianyou|hinghwa|henghwa)\b")
+# An English question names the dialect, its places, its writing or a Han word; one that names none
+# of them (What is the capital of Australia?) is not about Puxian, however close a passage scores.
+_ENGLISH_ANCHOR = re.compile(
+    r"[\u3400-\u9fff]|\b(?:puxian|pu-xian|putian|xianyou|hinghwa|henghwa|dialect|min|pouseng|ping'ing|"
+    r"romani[sz]ed|romani[sz]ation|mazu|meizhou|jiangkou|hanjiang|fujian)\b|[a-z]+[1-8]\b"
+)
+_HAN_COUNT = re.compile(r"第?([二两三四五六七八九十][一二三四五六七八九十]*)个")
+_ENGLISH_NUMBERS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty"
+)
+_ENGLISH_COUNTS = {word: number for number, word in enumerate(_ENGLISH_NUMBERS.split())}
+_ENGLISH_COUNT = re.compile(
+    r"\b(" + "|".join(_ENGLISH_COUNTS) + r") (?:tones|initials|finals|accents|dialects)\b"
+)
+PASSAGES_SEARCHED = 5  # an asked word must be in one of the best passages
+MAX_CHECKED_WORD = 3  # longer Mandarin "words" are phrases, whose words a passage may hold apart
+
+
+@dataclass(frozen=True)
+class RefusalDecision:
+    refuse: bool
+    reason: str  # why, for the logs and the evaluation: cards, other_variety, absent_word, retrieval
+
+
+def decide(
+    question: str,
+    asked: WordQuestion | None,
+    cards: int,
+    retrieval: RetrievalResult,
+    min_relevance: float,
+) -> RefusalDecision:
+    """Whether to refuse the question (give the fixed no-answer reply without asking the model)."""
+    text = normalize(question)
+    if _OTHER_VARIETIES.search(text) and not _PUXIAN.search(text):
+        return RefusalDecision(True, "other_variety")
+    if cards or retrieval.romanized.words:
+        return RefusalDecision(False, "cards")
+    if is_english(question) and not _ENGLISH_ANCHOR.search(text):
+        return RefusalDecision(True, "not_about_puxian")
+    if asked is not None and _checkable(asked) and not _any_word_found(asked, retrieval):
+        return RefusalDecision(True, "absent_word")
+    if _unsupported_numbers(text, retrieval):
+        return RefusalDecision(True, "unsupported_number")
+    if not is_answerable(retrieval, min_relevance):
+        return RefusalDecision(True, "retrieval")
+    return RefusalDecision(False, "retrieval")
+
+
+def _checkable(asked: WordQuestion) -> bool:
+    """Whether a word question's words can be looked for in passages as they are: short Mandarin
+    words (外面下雨了 is a sentence), single English words (rice porridge may be glossed 粥)."""
+    if asked.kind != "say":
+        return False  # a Puxian word asked about may be written otherwise in the passages
+    if asked.language == "en":
+        return all(" " not in term for term in asked.terms)
+    return all(len(term) <= MAX_CHECKED_WORD for term in asked.terms)
+
+
+def _unsupported_numbers(text: str, retrieval: RetrievalResult) -> bool:
+    """Whether the question states a count (莆仙话的第十二个声调, twelve tones) that no retrieved
+    passage holds: its premise is not the knowledge base's."""
+    counts = [str(value) for run in _HAN_COUNT.findall(text) if (value := han_number(run))]
+    counts += [str(_ENGLISH_COUNTS[word]) for word in _ENGLISH_COUNT.findall(text)]
+    if not counts:
+        return False
+    passages = " ".join(hit.chunk.text for hit in retrieval.hits[:PASSAGES_SEARCHED])
+    held = numbers_in(normalize(passages))
+    return any(count not in held for count in counts)
+
+
+def _any_word_found(asked: WordQuestion, retrieval: RetrievalResult) -> bool:
+    """Whether any word asked about (in Mandarin: its translations for an English question) is in
+    the best passages' text."""
+    text = normalize(" ".join(hit.chunk.text for hit in retrieval.hits[:PASSAGES_SEARCHED]))
+    if asked.language == "en":
+        words = [word for term in asked.terms for word in english_glosses().mandarin_for(term, limit=6)]
+        if not words:  # not an English word CC-CEDICT knows (a Han word in an English frame)
+            words = list(asked.terms)
+    else:
+        words = list(asked.terms)
+    return any(word and word in text for word in words)
