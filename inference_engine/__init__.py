@@ -18,7 +18,13 @@ from inference_engine.errors import (
     ModelLoadError,
 )
 from inference_engine.openai_engine import OpenAIEngine
-from inference_engine.registry import build_engine, engine_from_env, engine_from_settings, engine_names
+from inference_engine.registry import (
+    build_engine,
+    engine_from_env,
+    engine_from_settings,
+    engine_names,
+    unavailable_reasons,
+)
 from inference_engine.transformers_engine import TransformersEngine
 from inference_engine.vllm_engine import VLLMEngine
 
@@ -45,4 +51,5 @@ __all__ = [
     "engine_from_env",
     "engine_from_settings",
     "engine_names",
+    "unavailable_reasons",
 ]

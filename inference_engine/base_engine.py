@@ -82,6 +82,12 @@ class BaseInferenceEngine(abc.ABC):
         self.load_seconds: float | None = None
         self.last_error: str | None = None
 
+    @classmethod
+    def unavailable_reasons(cls) -> list[str]:
+        """Why engines of this kind cannot run on this machine at all (checked without loading); [] if
+        they can try."""
+        return []
+
     def load_model(self) -> None:
         """Load weights and tokenizer (or connect); raises `ModelLoadError` or `EngineUnavailable`.
 

@@ -22,13 +22,21 @@ def engine_names() -> list[str]:
     return list(ENGINES)
 
 
-def build_engine(name: str, config: InferenceConfig) -> BaseInferenceEngine:
-    """A new, unloaded engine of the named kind (call `load_model()` on it)."""
+def engine_class(name: str) -> type[BaseInferenceEngine]:
     try:
-        engine_class = ENGINES[name.strip().lower()]
+        return ENGINES[name.strip().lower()]
     except KeyError:
         raise InvalidConfig(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}") from None
-    return engine_class(config)
+
+
+def build_engine(name: str, config: InferenceConfig) -> BaseInferenceEngine:
+    """A new, unloaded engine of the named kind (call `load_model()` on it)."""
+    return engine_class(name)(config)
+
+
+def unavailable_reasons(name: str) -> list[str]:
+    """Why engines of the named kind cannot run on this machine (no GPU, a library missing); [] if none."""
+    return engine_class(name).unavailable_reasons()
 
 
 def engine_from_settings(settings: Mapping[str, Any]) -> BaseInferenceEngine:

@@ -14,6 +14,7 @@ import itertools
 import logging
 import os
 from collections.abc import AsyncIterator
+from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
@@ -45,6 +46,16 @@ def vllm_installed() -> bool:
     return importlib.util.find_spec("vllm") is not None
 
 
+@cache
+def nvidia_gpu_count() -> int:
+    """NVIDIA GPUs this process may use (through torch: NVML where it can, so no CUDA context is made)."""
+    try:
+        import torch
+    except ImportError:
+        return 0
+    return int(torch.cuda.device_count())
+
+
 class VLLMEngine(AsyncBackedEngine):
     """In-process vLLM. Without vLLM installed, `load_model()` raises `EngineUnavailable`.
 
@@ -53,6 +64,15 @@ class VLLMEngine(AsyncBackedEngine):
     """
 
     name: ClassVar[str] = "vllm"
+
+    @classmethod
+    def unavailable_reasons(cls) -> list[str]:
+        reasons = []
+        if nvidia_gpu_count() == 0:
+            reasons.append("no NVIDIA GPU on this machine")
+        if not vllm_installed():
+            reasons.append("vLLM is not installed")
+        return reasons
 
     def __init__(self, config: InferenceConfig) -> None:
         super().__init__(config)

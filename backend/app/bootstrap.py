@@ -23,7 +23,7 @@ from app.knowledge.ingest import CURATED, Ingestor, IngestReport
 from app.knowledge.knowledge_base import KnowledgeBase
 from app.knowledge.retriever import RetrievalWeights, Retriever
 from app.knowledge.store import KnowledgeStore
-from app.model_prep.prepare import DEFAULT_EMBEDDING, DEFAULT_LLM, resolve_model_folder
+from app.model_prep.prepare import DEFAULT_EMBEDDING, DEFAULT_LLM, prepared_llm_folder, resolve_model_folder
 from inference_engine import BaseInferenceEngine, InferenceConfig
 
 log = logging.getLogger(__name__)
@@ -122,11 +122,14 @@ def inference_config(settings: Settings) -> InferenceConfig:
 def engine_config(settings: Settings, spec: EngineSpec) -> InferenceConfig:
     """The `PUXIAN_LLM_*` configuration with the spec's fields over it.
 
+    A spec's prepared `model` is found in the model cache (`ModelNotPrepared` says how to prepare it).
     The default model folder is resolved only when the spec names none (a remote, or a vLLM model
     elsewhere, needs no prepared default).
     """
     values = {**_llm_fields(settings), **spec.config}
-    if "model_path" not in values:
+    if spec.model is not None:
+        values["model_path"] = str(prepared_llm_folder(spec.model, settings.model_cache))
+    elif "model_path" not in values:
         values["model_path"] = str(resolve_model_folder(settings.llm_path, DEFAULT_LLM, settings.model_cache))
     return InferenceConfig.from_mapping(values)
 

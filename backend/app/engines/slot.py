@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from app.engines.specs import EngineSpec
-from inference_engine import BaseInferenceEngine, EngineState, InferenceConfig
+from inference_engine import BaseInferenceEngine, EngineState, InferenceConfig, unavailable_reasons
 
 # Stages of a load and of an unload, shown with the state; the progress of a load follows them.
 PREPARING = "preparing"
@@ -27,6 +27,8 @@ class EngineStatus:
     kind: str
     label: str
     state: str
+    available: bool
+    unavailable_reason: str | None
     model: str | None
     device: str | None
     memory_mb: float | None
@@ -81,13 +83,24 @@ class EngineSlot:
             progress += _LOADING_SHARE * min(elapsed / self.last_load_seconds, 0.95)
         return round(progress, 3)
 
+    def unavailable_reason(self) -> str | None:
+        """Why this engine cannot load on this machine as configured (no GPU, vLLM missing, its model not
+        prepared), checked without loading; None when it can try."""
+        reasons = unavailable_reasons(self.spec.kind)
+        try:
+            self.config_factory()
+        except Exception as exc:  # ModelNotPrepared, InvalidConfig: their messages say what to do
+            reasons.append(str(exc) or type(exc).__name__)
+        return "; ".join(reasons) or None
+
     def model_name(self) -> str | None:
-        """The model's folder or served name; None when the configuration cannot be built (see `error`)."""
+        """The model's folder or served name; else the prepared model's name, or None when the
+        configuration cannot be built (see `unavailable_reason`)."""
         if self._model is None:
             try:
                 config = self.config_factory()
-            except Exception:  # the model is not prepared or the config is wrong: a load reports why
-                return None
+            except Exception:  # the model is not prepared or the config is wrong
+                return self.spec.model
             self._model = config.served_model_name or PurePath(config.model_path).name or config.model_path
         return self._model
 
@@ -106,11 +119,15 @@ class EngineSlot:
         return "auto"
 
     def status(self) -> EngineStatus:
+        # A loaded engine is available whatever happens to its folder meanwhile.
+        reason = None if self.engine is not None else self.unavailable_reason()
         return EngineStatus(
             name=self.name,
             kind=self.spec.kind,
             label=self.spec.display_label,
             state=self.state.value,
+            available=reason is None,
+            unavailable_reason=reason,
             model=self.model_name(),
             device=self.device if self.engine is not None and self.device else self.planned_device(),
             memory_mb=round(self.memory_bytes / 2**20, 1) if self.memory_bytes is not None else None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from inference_engine import InferenceConfig
 
@@ -25,6 +25,9 @@ class EngineSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{0,39}$")
     kind: EngineKind
     label: str = Field("", max_length=80, description="Shown in the UI; the name when empty.")
+    # A prepared model by name (`puxian prepare-models --llm NAME`), found in the model cache, so that a
+    # setting names no path of this machine. None: `config.model_path`, else the default LLM.
+    model: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9._-]{0,79}$")
     config: dict[str, Any] = Field(default_factory=dict)
     # Loaded at startup and never unloaded by a switch, so that chat requests may name it at any
     # time: for remotes, which hold no memory here.
@@ -38,9 +41,30 @@ class EngineSpec(BaseModel):
             raise ValueError(f"unknown inference config field(s): {', '.join(unknown)}")
         return value
 
+    @model_validator(mode="after")
+    def _one_model(self) -> EngineSpec:
+        if self.model is not None and "model_path" in self.config:
+            raise ValueError(f"engine {self.name!r} names both a prepared model and config.model_path")
+        return self
+
     @property
     def display_label(self) -> str:
         return self.label or self.name
 
 
-DEFAULT_SPECS = [EngineSpec(name="transformers", kind="transformers")]
+STRONGER_MODEL = "qwen2.5-coder-1.5b"
+# What a newcomer's `make run` lists: the default 0.5B, and the choices an admin has once they are
+# prepared (the 1.5B) or on a machine with an NVIDIA GPU and vLLM. Engines that cannot load here are
+# listed as unavailable with the reason, never hidden (docs/engines.md).
+DEFAULT_SPECS = [
+    EngineSpec(name="transformers", kind="transformers", label="Qwen 0.5B"),
+    EngineSpec(name="qwen-1.5b", kind="transformers", label="Qwen 1.5B", model=STRONGER_MODEL),
+    EngineSpec(
+        name="qwen-1.5b-int8",
+        kind="transformers",
+        label="Qwen 1.5B int8",
+        model=STRONGER_MODEL,
+        config={"quantization": "int8", "device": "cpu"},  # the CPU's int8, on a GPU machine too
+    ),
+    EngineSpec(name="vllm", kind="vllm", label="Qwen 1.5B vLLM (GPU)", model=STRONGER_MODEL),
+]

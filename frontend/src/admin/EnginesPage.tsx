@@ -4,7 +4,8 @@ import { errorMessage } from "../api/errors";
 import type { Engine } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
 import { Alert } from "../components/Alert";
-import { stateText, useEngines } from "../engines/EnginesContext";
+import { isUnavailable, stateText, useEngines } from "../engines/EnginesContext";
+import { EngineFigures } from "./EngineFigures";
 
 const KINDS: Record<Engine["kind"], string> = {
   transformers: "Transformers（本机）",
@@ -55,8 +56,13 @@ export function EnginesPage() {
       <ul className="engine-cards">
         {engines.engines.map((engine) => {
           const isDefault = engine.name === engines.default;
+          const unavailable = isUnavailable(engine);
           return (
-            <li key={engine.name} className={`engine-card state-${engine.state}`} aria-label={engine.label}>
+            <li
+              key={engine.name}
+              className={`engine-card state-${unavailable ? "unavailable" : engine.state}`}
+              aria-label={engine.label}
+            >
               <div className="card-header">
                 <h3>
                   {engine.label}
@@ -83,18 +89,32 @@ export function EnginesPage() {
                   aria-label={`${engine.label} 加载进度`}
                 />
               )}
-              {engine.error && (
+              {unavailable && (
+                <p className="muted small-text engine-unavailable">
+                  本机无法运行：<span className="unavailable-reason">{engine.unavailable_reason || "原因未知"}</span>
+                </p>
+              )}
+              {engine.error && !unavailable && (
                 <p className="error-text" role="alert">
                   加载失败：{engine.error}
                 </p>
               )}
+              <EngineFigures measurements={engine.measurements ?? null} />
               <button
                 type="button"
                 className="primary"
-                disabled={isDefault || switching !== null || engine.state === "loading"}
+                disabled={isDefault || unavailable || switching !== null || engine.state === "loading"}
                 onClick={() => void makeDefault(engine.name)}
               >
-                {switching === engine.name ? "切换中…" : isDefault ? "当前默认" : engine.state === "failed" ? "重试并设为默认" : "设为默认"}
+                {switching === engine.name
+                  ? "切换中…"
+                  : isDefault
+                    ? "当前默认"
+                    : unavailable
+                      ? "不可用"
+                      : engine.state === "failed"
+                        ? "重试并设为默认"
+                        : "设为默认"}
               </button>
             </li>
           );

@@ -40,6 +40,25 @@ describe("EngineSwitch", () => {
     expect(screen.getByRole("radio", { name: "远程，失败" })).toBeDisabled();
   });
 
+  it("lists a backend that cannot run on this server, disabled, with the reason", async () => {
+    const reason = "the LLM (Qwen2.5-Coder-1.5B-Instruct) is not prepared; run `puxian prepare-models --llm qwen2.5-coder-1.5b`";
+    renderSwitch({
+      default: "transformers",
+      engines: [
+        engine("transformers", "Qwen 0.5B", "ready"),
+        engine("qwen-1.5b", "Qwen 1.5B", "unloaded", { available: false, unavailable_reason: reason }),
+        engine("vllm", "vLLM", "unloaded", { kind: "vllm", available: false, unavailable_reason: "no NVIDIA GPU on this machine" }),
+      ],
+    });
+    const stronger = await screen.findByRole("radio", { name: `Qwen 1.5B，不可用：${reason}` });
+    expect(stronger).toBeDisabled();
+    expect(stronger.closest("label")).toHaveAttribute("title", expect.stringContaining(`原因：${reason}`));
+    expect(screen.getByRole("radio", { name: "vLLM，不可用：no NVIDIA GPU on this machine" })).toBeDisabled();
+    await userEvent.click(stronger);
+    expect(screen.getByRole("radio", { name: /^Qwen 0\.5B/ })).toBeChecked();
+    expect(localStorage.getItem("puxian.engine.1")).toBeNull();
+  });
+
   it("remembers a chosen ready backend, and choosing the default again follows the default", async () => {
     renderSwitch({ default: "transformers", engines: [engine("transformers", "Transformers", "ready"), engine("int8", "Int8", "ready")] });
     await userEvent.click(await screen.findByRole("radio", { name: /^Int8/ }));

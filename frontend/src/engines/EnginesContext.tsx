@@ -97,7 +97,13 @@ const STAGES: Record<string, string> = {
   unloading: "卸载中",
 };
 
+/** An engine that cannot run on this server (no GPU, vLLM missing, model not prepared): listed, not chosen. */
+export function isUnavailable(engine: Engine): boolean {
+  return engine.available === false;
+}
+
 export function stateText(engine: Engine): string {
+  if (isUnavailable(engine)) return "不可用";
   const stage = engine.stage ? (STAGES[engine.stage] ?? engine.stage) : null;
   if (engine.state === "loading") {
     const percent = engine.progress !== null ? ` ${Math.round(engine.progress * 100)}%` : "";
