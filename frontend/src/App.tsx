@@ -4,6 +4,7 @@ import { AdminLayout } from "./admin/AdminLayout";
 import { ApiKeysPage } from "./admin/ApiKeysPage";
 import { DocumentsPage } from "./admin/DocumentsPage";
 import { EnginesPage } from "./admin/EnginesPage";
+import { PlaygroundPage } from "./admin/PlaygroundPage";
 import { UsersPage } from "./admin/UsersPage";
 import type { ApiClient } from "./api/client";
 import { AuthProvider, useAuth } from "./auth/AuthContext";
@@ -31,6 +32,7 @@ function SignedInRoutes() {
             <Route index element={<Navigate to="documents" replace />} />
             <Route path="documents" element={<DocumentsPage />} />
             <Route path="engines" element={<EnginesPage />} />
+            <Route path="playground" element={<PlaygroundPage />} />
             <Route path="users" element={<UsersPage />} />
             <Route path="keys" element={<ApiKeysPage />} />
           </Route>

@@ -11,6 +11,7 @@ const DOCUMENTED_CODES = [
   "too_many_login_attempts", "engine_failed", "engine_not_ready", "model_not_prepared", "internal_error",
   "document_not_found", "document_curated", "unsupported_file_type", "file_name_invalid", "duplicate_file",
   "engine_unknown", "engine_switch_in_progress", "prompt_too_long", "invalid_syllable",
+  "prompt_or_messages", "prompt_empty",
 ];
 
 describe("errorMessage", () => {
@@ -24,6 +25,9 @@ describe("errorMessage", () => {
   it("names the field of pydantic's type errors", () => {
     expect(errorMessage(new ApiError(422, "string_too_long", "title: String should have at most 200 characters"))).toBe("标题太长了。");
     expect(errorMessage(new ApiError(422, "missing_field", "The field 'question' is required."))).toBe("缺少必填项：问题。");
+    expect(errorMessage(new ApiError(422, "less_than_equal", "max_tokens: Input should be less than or equal to 1024"))).toBe(
+      "最大生成长度超出了允许的最大值。",
+    );
   });
 
   it("uses the numbers the server gives", () => {

@@ -69,6 +69,8 @@ const MESSAGES: Record<string, string> = {
   invalid_syllable: "输入中有不是该拼写系统的音节。",
   question_too_long: "问题太长了，请精简后再问。",
   prompt_too_long: "问题和资料加起来太长，模型放不下；请缩短问题或减少检索段落。",
+  prompt_or_messages: "请只填写原始提示词或对话消息中的一种。",
+  prompt_empty: "提示词不能为空。",
   username_invalid: "用户名需为 3–32 个字符，只能包含文字、数字、下划线、点和连字符。",
   password_too_short: "密码太短。",
   password_is_username: "密码不能与用户名相同。",
@@ -85,7 +87,7 @@ const MESSAGES: Record<string, string> = {
   internal_error: "服务器内部错误，请稍后重试。",
   engine_failed: "语言模型生成回答失败，请重试。",
   engine_not_ready: "所选推理后端还没有就绪（未加载或正在加载），请稍候或换一个后端。",
-  engine_unavailable: "所选推理后端当前不可用，请换一个后端或稍后再试。",
+  engine_unavailable: "所选推理后端无法在这台服务器上运行（原因见推理后端列表），请换一个后端。",
   engine_load_failed: "推理后端加载失败。",
   model_not_prepared: "模型尚未准备好，请管理员运行 puxian prepare-models。",
   frontend_not_built: "网页界面尚未构建。",
@@ -112,6 +114,15 @@ const FIELD_NAMES: Record<string, string> = {
   files: "文件",
   refresh_token: "登录凭证",
   text: "要转换的文字",
+  prompt: "提示词",
+  messages: "对话消息",
+  content: "消息内容",
+  max_tokens: "最大生成长度",
+  temperature: "温度",
+  top_p: "top_p",
+  repetition_penalty: "重复惩罚",
+  stop: "停止词",
+  seed: "随机种子",
 };
 
 const TYPE_MESSAGES: Record<string, string> = {
@@ -123,6 +134,8 @@ const TYPE_MESSAGES: Record<string, string> = {
   literal_error: "取值不在允许范围内",
   less_than_equal: "超出了允许的最大值",
   greater_than_equal: "低于允许的最小值",
+  less_than: "超出了允许的范围",
+  greater_than: "超出了允许的范围",
   string_type: "必须是文字",
   bool_parsing: "必须是是/否",
 };
