@@ -1,6 +1,8 @@
 import { ApiClient } from "./client";
 import { streamChat, StreamError } from "./chatStream";
 import { eventStream, fakeServer, json, signIn } from "../test/fakeServer";
+import { wordCard } from "../test/wordCards";
+import type { WordCard } from "./types";
 
 const SOURCES = [{ number: 1, id: "d#0", doc_id: "d", title: "时间词", section: "", text: "今天说今旦。", score: 0.9 }];
 
@@ -10,6 +12,7 @@ function handlers() {
     seen,
     onSources: (event: { conversation_id: string; sources: unknown[] }) => seen.push(`sources:${event.conversation_id}:${event.sources.length}`),
     onDelta: (text: string) => seen.push(`delta:${text}`),
+    onCards: (cards: WordCard[]) => seen.push(`cards:${cards.map((card) => card.headword).join(",")}`),
   };
 }
 
@@ -32,6 +35,30 @@ describe("streamChat", () => {
     expect([done.message_id, done.engine, done.timings.total_ms]).toEqual([2, "vllm", 900]);
     expect(server.calls[0]?.body).toEqual({ question: "今天？", engine: "vllm" });
     expect(server.calls[0]?.headers.get("Authorization")).toBe("Bearer access-1");
+  });
+
+  it("passes the word cards on between sources and the first delta; done carries the grounding check", async () => {
+    const card = wordCard();
+    fakeServer({
+      "POST /api/chat/stream": () =>
+        eventStream([
+          ["sources", { conversation_id: "c1", message_id: 1, sources: SOURCES }],
+          ["cards", { cards: [card, wordCard({ point: "仙游" })] }],
+          ["delta", { text: "箸 [1]。" }],
+          [
+            "done",
+            {
+              message_id: 2, conversation_id: "c1", usage: {}, timings: {}, engine: "vllm", finish_reason: "stop",
+              grounded: true, fallback: "regenerated", terms: [{ text: "箸", entry: card }, { text: "筷", entry: null }],
+            },
+          ],
+        ]),
+    });
+    const h = handlers();
+    const done = await streamChat(new ApiClient(), { question: "筷子用莆仙话怎么说？" }, h);
+    expect(h.seen).toEqual(["sources:c1:1", "cards:箸,箸", "delta:箸 [1]。"]);
+    expect([done.grounded, done.fallback]).toEqual([true, "regenerated"]);
+    expect(done.terms?.map((term) => term.entry?.entry_id ?? null)).toEqual([card.entry_id, null]);
   });
 
   it("rejects with the error event's code and stored message id, after the partial answer", async () => {
@@ -58,12 +85,15 @@ describe("streamChat", () => {
   it("falls back to POST /api/chat (without the engine) where the server has no stream route", async () => {
     const server = fakeServer({
       "POST /api/chat": () =>
-        json({ answer: "今旦 [1]", sources: SOURCES, timings: {}, usage: {}, engine: "transformers", finish_reason: "stop", conversation_id: "c9", message_id: 4 }),
+        json({
+          answer: "今旦 [1]", sources: SOURCES, timings: {}, usage: {}, engine: "transformers", finish_reason: "stop", conversation_id: "c9", message_id: 4,
+          cards: [wordCard({ headword: "今旦" })], terms: [], grounded: false, fallback: "extractive",
+        }),
     });
     const h = handlers();
     const done = await streamChat(new ApiClient(), { question: "q", engine: "vllm", conversation_id: "c9" }, h);
-    expect(h.seen).toEqual(["sources:c9:1", "delta:今旦 [1]"]);
-    expect(done.message_id).toBe(4);
+    expect(h.seen).toEqual(["sources:c9:1", "cards:今旦", "delta:今旦 [1]"]);
+    expect([done.message_id, done.grounded, done.fallback]).toEqual([4, false, "extractive"]);
     expect(server.calls.map((c) => c.path)).toEqual(["/api/chat/stream", "/api/chat"]);
     expect(server.calls[1]?.body).toEqual({ question: "q", conversation_id: "c9" });
   });

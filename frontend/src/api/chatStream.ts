@@ -4,7 +4,7 @@
 import type { ApiClient } from "./client";
 import { ApiError } from "./errors";
 import { SseParser } from "./sse";
-import type { ChatResponse, Source, Timings } from "./types";
+import type { ChatResponse, Fallback, LinkedTerm, Source, Timings, WordCard } from "./types";
 
 export interface ChatRequest {
   question: string;
@@ -26,11 +26,16 @@ export interface DoneEvent {
   timings: Timings;
   engine: string;
   finish_reason: string;
+  grounded?: boolean | null;
+  fallback?: Fallback;
+  terms?: LinkedTerm[];
 }
 
 export interface StreamHandlers {
   onSources: (event: SourcesEvent) => void;
   onDelta: (text: string) => void;
+  /** The word cards of a question about a word, before the answer's text. */
+  onCards?: (cards: WordCard[]) => void;
 }
 
 /** Resolves with the `done` event; rejects with an ApiError (carrying the stored message id, if any). */
@@ -94,6 +99,9 @@ function dispatch(kind: string, data: string, handlers: StreamHandlers): DoneEve
     case "delta":
       handlers.onDelta((payload as { text: string }).text);
       return null;
+    case "cards":
+      handlers.onCards?.((payload as { cards: WordCard[] }).cards);
+      return null;
     case "done":
       return payload as DoneEvent;
     case "error": {
@@ -120,6 +128,7 @@ async function askWithoutStreaming(
     message_id: answer.message_id - 1,
     sources: answer.sources,
   });
+  if (answer.cards?.length) handlers.onCards?.(answer.cards);
   handlers.onDelta(answer.answer);
   return {
     message_id: answer.message_id,
@@ -128,5 +137,8 @@ async function askWithoutStreaming(
     timings: answer.timings,
     engine: answer.engine,
     finish_reason: answer.finish_reason,
+    grounded: answer.grounded,
+    fallback: answer.fallback,
+    terms: answer.terms,
   };
 }

@@ -44,6 +44,32 @@ export interface Source {
   pronunciations?: Pronunciations;
 }
 
+/** A lexicon entry that answers a question about a word: the card is what the answer states. */
+export interface WordCard {
+  entry_id: string;
+  doc_id: string;
+  headword: string;
+  simplified: string;
+  glosses: string[];
+  point: string;
+  note: string;
+  source: string;
+  match: string;
+  pronunciations: Pronunciations;
+  english: string[];
+  /** The word of the question it answers (a list question asks about several). */
+  term?: string;
+}
+
+/** A Puxian word an answer presents, with its lexicon entry (null: the lexicon lacks it). */
+export interface LinkedTerm {
+  text: string;
+  entry: WordCard | null;
+}
+
+/** What replaced an answer that failed its grounding check ("" when it passed). */
+export type Fallback = "" | "regenerated" | "card" | "extractive" | "truncated";
+
 export interface RomanizeSyllable {
   input: string;
   initial: string;
@@ -123,6 +149,10 @@ export interface StoredMessage {
   engine: string;
   finish_reason: string;
   feedback: Feedback | null;
+  cards?: WordCard[];
+  terms?: LinkedTerm[];
+  grounded?: boolean | null;
+  fallback?: Fallback;
 }
 
 export interface ConversationDetail extends ConversationSummary {
@@ -138,16 +168,39 @@ export interface ChatResponse {
   finish_reason: string;
   conversation_id: string;
   message_id: number;
+  cards?: WordCard[];
+  terms?: LinkedTerm[];
+  grounded?: boolean | null;
+  fallback?: Fallback;
 }
 
 export type EngineKind = "transformers" | "vllm" | "openai";
 export type EngineState = "unloaded" | "loading" | "ready" | "failed";
+
+/** Checked-in figures for one engine (backend/app/engines/measurements.json); null: not measured. */
+export interface EngineMeasurements {
+  measured_on: string;
+  machine: string;
+  accuracy?: number | null;
+  grounded_rate?: number | null;
+  refusal_recall?: number | null;
+  false_refusal_rate?: number | null;
+  ttft_p50_seconds?: number | null;
+  answer_p50_seconds?: number | null;
+  tokens_per_second?: number | null;
+  load_seconds?: number | null;
+  memory_mb?: number | null;
+  source?: string;
+}
 
 export interface Engine {
   name: string;
   kind: EngineKind;
   label: string;
   state: EngineState;
+  /** false: it cannot run on this machine as configured (no GPU, vLLM missing, model not prepared). */
+  available?: boolean;
+  unavailable_reason?: string | null;
   model: string;
   device: string;
   memory_mb: number | null;
@@ -159,6 +212,7 @@ export interface Engine {
   keep_loaded?: boolean;
   is_default?: boolean;
   load_seconds?: number | null;
+  measurements?: EngineMeasurements | null;
 }
 
 export interface Engines {

@@ -1,20 +1,24 @@
 import { useMemo } from "react";
 
-import type { Feedback, Source } from "../api/types";
+import type { Feedback, Source, WordCard } from "../api/types";
 import { AnswerMarkdown } from "./AnswerMarkdown";
 import { CopyButton } from "./CopyButton";
 import { FeedbackControls } from "./FeedbackControls";
+import { GroundingNotes } from "./GroundingNotes";
 import type { ChatMessage } from "./model";
 import { SourceList } from "./SourceList";
+import { TermLinks } from "./TermLinks";
 import { TimingLine } from "./TimingLine";
+import { WordCards } from "./WordCards";
 
 interface AnswerCardProps {
   message: ChatMessage;
   onOpenSource: (source: Source) => void;
+  onOpenCard: (card: WordCard) => void;
   onFeedback: (key: string, feedback: Feedback | null) => void;
 }
 
-export function AnswerCard({ message, onOpenSource, onFeedback }: AnswerCardProps) {
+export function AnswerCard({ message, onOpenSource, onOpenCard, onFeedback }: AnswerCardProps) {
   const numbers = useMemo(() => new Set(message.sources.map((source) => source.number)), [message.sources]);
   const bySource = (number: number) => {
     const source = message.sources.find((candidate) => candidate.number === number);
@@ -28,12 +32,15 @@ export function AnswerCard({ message, onOpenSource, onFeedback }: AnswerCardProp
           正在检索资料…
         </p>
       )}
+      <WordCards cards={message.cards} />
       {message.content && <AnswerMarkdown text={message.content} sourceNumbers={numbers} onCite={bySource} />}
       {message.status === "streaming" && (
         <span className="cursor" role="status" aria-label="正在生成回答">
           ▍
         </span>
       )}
+      <GroundingNotes fallback={message.fallback} grounded={message.grounded} />
+      <TermLinks terms={message.terms} onOpen={onOpenCard} />
       {message.status === "stopped" && <p className="muted small-text">已停止生成。</p>}
       {message.error && (
         <p className="alert" role="alert">

@@ -2,7 +2,8 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 
 import { App } from "../App";
-import { eventStream, fakeServer, json, signIn } from "../test/fakeServer";
+import { eventStream, fakeServer, json, openEventStream, signIn } from "../test/fakeServer";
+import { wordCard, XIANYOU_SPEAK } from "../test/wordCards";
 
 const CONVERSATION = "0b6f7e0e-5a0b-4c1e-9d3c-1f2e3d4c5b6a";
 const SOURCE = {
@@ -120,5 +121,73 @@ describe("ChatPage", () => {
     await userEvent.click(within(screen.getByRole("dialog", { name: "删除会话" })).getByRole("button", { name: "删除" }));
     await waitFor(() => expect(screen.queryByRole("link", { name: "声调" })).toBeNull());
     expect(calls.map((c) => `${c.method} ${c.path}`)).toContain(`DELETE /api/conversations/${CONVERSATION}`);
+  });
+
+  it("shows the word cards as soon as they arrive, before any of the answer's text", async () => {
+    const stream = openEventStream();
+    fakeServer({
+      "GET /api/engines": () => json(ENGINES),
+      "GET /api/conversations": () => json({ data: [], count: 0 }),
+      "POST /api/chat/stream": () => stream.response,
+    });
+    render(<App />);
+    await userEvent.type(await screen.findByLabelText("你的问题"), "筷子用莆仙话怎么说？{Enter}");
+    const answer = await screen.findByRole("article", { name: "回答" });
+    stream.send("sources", { conversation_id: CONVERSATION, message_id: 1, sources: [SOURCE] });
+    stream.send("cards", { cards: [wordCard(), wordCard({ entry_id: "lexicon-xianyou#x-7", point: "仙游" })] });
+
+    const cards = await within(answer).findAllByRole("article", { name: "词卡：箸" });
+    expect(cards.map((card) => card.querySelector(".point-badge")?.textContent)).toEqual(["莆田", "仙游"]);
+    expect(answer).toHaveAttribute("aria-busy", "true");
+    expect(answer.querySelector(".markdown")).toBeNull();
+    expect(within(answer).queryByRole("note")).toBeNull();
+
+    stream.send("delta", { text: "莆仙话说“箸” [1]。" });
+    stream.send("done", {
+      message_id: 2, conversation_id: CONVERSATION, usage: {}, timings: { total_ms: 900 }, engine: "transformers", finish_reason: "stop",
+      grounded: true, fallback: "card", terms: [{ text: "箸", entry: wordCard() }],
+    });
+    stream.close();
+    await waitFor(() => expect(answer).toHaveAttribute("aria-busy", "false"));
+    expect(within(answer).getByRole("region", { name: "词卡" })).toBe(cards[0]?.parentElement);
+    expect(within(answer).getByRole("note")).toHaveTextContent("模型的回答未通过核对，已改为词库词卡的内容。");
+    expect(within(answer).getByRole("region", { name: "答案中的莆仙话词" })).toHaveTextContent("箸");
+  });
+
+  it("restores a stored answer's cards, terms and fallback, and opens a term's entry", async () => {
+    const speak = { text: "講", entry: XIANYOU_SPEAK };
+    fakeServer({
+      "GET /api/engines": () => json(ENGINES),
+      "GET /api/conversations": () => json({ data: [], count: 0 }),
+      [`GET /api/conversations/${CONVERSATION}`]: () =>
+        json({
+          id: CONVERSATION, title: "说", created_at: "", updated_at: "", message_count: 2,
+          messages: [
+            { id: 1, role: "user", content: "“说”用莆仙话怎么说？", created_at: "", sources: [], timings: {}, usage: {}, engine: "", finish_reason: "", feedback: null },
+            {
+              id: 2, role: "assistant", content: "莆仙话说“講”。", created_at: "", sources: [], timings: { total_ms: 900 }, usage: {},
+              engine: "transformers", finish_reason: "stop", feedback: null,
+              cards: [XIANYOU_SPEAK], terms: [speak, { text: "话", entry: null }], grounded: true, fallback: "truncated",
+            },
+          ],
+        }),
+    });
+    window.history.pushState({}, "", `/c/${CONVERSATION}`);
+    render(<App />);
+    const answer = await screen.findByRole("article", { name: "回答" });
+    expect(await within(answer).findByRole("article", { name: "词卡：講" })).toHaveTextContent("講（讲）仙游说；讲");
+    expect(within(answer).getByRole("note")).toHaveTextContent("回答在一处未能核实的内容前停止。");
+    const terms = within(answer).getByRole("region", { name: "答案中的莆仙话词" });
+    expect(within(terms).getByText("话").closest(".term-chip")).toHaveTextContent("词库未收");
+    expect(within(terms).queryByRole("button", { name: /话/ })).toBeNull();
+
+    await userEvent.click(within(terms).getByRole("button", { name: "講" }));
+    const dialog = screen.getByRole("dialog", { name: "词卡：講" });
+    expect(within(dialog).getByRole("article", { name: "词卡：講" })).toHaveTextContent("说；讲");
+    expect(within(within(dialog).getByRole("table", { name: "读音" })).getByRole("row", { name: /莆仙话拼音/ })).toHaveTextContent(
+      "gorng3 有据orng3 推导",
+    );
+    await userEvent.click(within(dialog).getByRole("button", { name: "关闭" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { useCallback, useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
 
-import type { Source } from "../api/types";
+import type { Source, WordCard } from "../api/types";
 import { Alert } from "../components/Alert";
 import { useEngines } from "../engines/EnginesContext";
 import { Composer } from "./Composer";
@@ -11,6 +11,7 @@ import { SourceDialog } from "./SourceDialog";
 import { SuggestedQuestions } from "./SuggestedQuestions";
 import { useConversation } from "./useConversation";
 import { useConversations } from "./useConversations";
+import { WordCardDialog } from "./WordCards";
 
 export function ChatPage() {
   const { conversationId = null } = useParams();
@@ -18,6 +19,7 @@ export function ChatPage() {
   const { choice } = useEngines();
   const conversations = useConversations();
   const [source, setSource] = useState<Source | null>(null);
+  const [card, setCard] = useState<WordCard | null>(null);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const { refresh } = conversations;
 
@@ -72,11 +74,12 @@ export function ChatPage() {
         {empty && !chat.loadError ? (
           <SuggestedQuestions onAsk={(question) => void chat.ask(question)} disabled={chat.busy} />
         ) : (
-          <MessageList messages={chat.messages} onOpenSource={setSource} onFeedback={chat.setFeedback} />
+          <MessageList messages={chat.messages} onOpenSource={setSource} onOpenCard={setCard} onFeedback={chat.setFeedback} />
         )}
         <Composer busy={chat.busy} onAsk={(question) => void chat.ask(question)} onStop={chat.stop} />
       </main>
       <SourceDialog source={source} onClose={() => setSource(null)} />
+      <WordCardDialog card={card} onClose={() => setCard(null)} />
     </div>
   );
 }

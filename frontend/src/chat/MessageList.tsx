@@ -1,16 +1,17 @@
 import { useEffect, useRef } from "react";
 
-import type { Feedback, Source } from "../api/types";
+import type { Feedback, Source, WordCard } from "../api/types";
 import { AnswerCard } from "./AnswerCard";
 import type { ChatMessage } from "./model";
 
 interface MessageListProps {
   messages: ChatMessage[];
   onOpenSource: (source: Source) => void;
+  onOpenCard: (card: WordCard) => void;
   onFeedback: (key: string, feedback: Feedback | null) => void;
 }
 
-export function MessageList({ messages, onOpenSource, onFeedback }: MessageListProps) {
+export function MessageList({ messages, onOpenSource, onOpenCard, onFeedback }: MessageListProps) {
   const end = useRef<HTMLDivElement>(null);
   const last = messages[messages.length - 1];
   useEffect(() => {
@@ -24,7 +25,7 @@ export function MessageList({ messages, onOpenSource, onFeedback }: MessageListP
             <p>{message.content}</p>
           </article>
         ) : (
-          <AnswerCard key={message.key} message={message} onOpenSource={onOpenSource} onFeedback={onFeedback} />
+          <AnswerCard key={message.key} message={message} onOpenSource={onOpenSource} onOpenCard={onOpenCard} onFeedback={onFeedback} />
         ),
       )}
       <div ref={end} />

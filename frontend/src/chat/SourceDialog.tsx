@@ -7,6 +7,7 @@ const RETRIEVERS: Record<string, string> = {
   lexical: "关键词检索",
   headword: "词条匹配",
   romanized: "拼音匹配",
+  card: "词卡",
 };
 
 export function SourceDialog({ source, onClose }: { source: Source | null; onClose: () => void }) {

@@ -6,7 +6,7 @@ import { streamChat, StreamError } from "../api/chatStream";
 import { errorMessage } from "../api/errors";
 import type { ConversationDetail, Feedback } from "../api/types";
 import { useAuth } from "../auth/AuthContext";
-import { fromStored, localKey, type ChatMessage } from "./model";
+import { fromStored, localMessage, type ChatMessage } from "./model";
 
 interface Options {
   conversationId: string | null;
@@ -57,13 +57,11 @@ export function useConversation({ conversationId, engine, onStored }: Options) {
 
   const ask = useCallback(
     async (question: string) => {
-      const userKey = localKey();
-      const answerKey = localKey();
-      setMessages((all) => [
-        ...all,
-        { key: userKey, id: null, role: "user", content: question, sources: [], timings: null, engine: "", feedback: null, status: "done", error: null },
-        { key: answerKey, id: null, role: "assistant", content: "", sources: [], timings: null, engine: "", feedback: null, status: "waiting", error: null },
-      ]);
+      const asked = localMessage("user", question, "done");
+      const answer = localMessage("assistant", "", "waiting");
+      const userKey = asked.key;
+      const answerKey = answer.key;
+      setMessages((all) => [...all, asked, answer]);
       const controller = new AbortController();
       abort.current = controller;
       setBusy(true);
@@ -87,11 +85,20 @@ export function useConversation({ conversationId, engine, onStored }: Options) {
                 onStored(event.conversation_id, created);
               }
             },
+            onCards: (cards) => update(answerKey, () => ({ cards })),
             onDelta: (text) => update(answerKey, (message) => ({ content: message.content + text, status: "streaming" })),
           },
           controller.signal,
         );
-        update(answerKey, () => ({ id: done.message_id, timings: done.timings, engine: done.engine, status: "done" }));
+        update(answerKey, () => ({
+          id: done.message_id,
+          timings: done.timings,
+          engine: done.engine,
+          terms: done.terms ?? [],
+          grounded: done.grounded ?? null,
+          fallback: done.fallback ?? "",
+          status: "done",
+        }));
         if (target) onStored(target, false);
       } catch (caught) {
         if (controller.signal.aborted) {

@@ -5,9 +5,10 @@ export const SYSTEM_LABELS: Record<RomanizationSystem, string> = {
   buc: "平话字",
   ipa: "国际音标",
 };
-const SYSTEMS: RomanizationSystem[] = ["psp", "buc", "ipa"];
+export const SYSTEMS: RomanizationSystem[] = ["psp", "buc", "ipa"];
 
-function Form({ form }: { form?: PronunciationForm }) {
+/** One reading with its tag: 有据 (the entry's source records it) or 推导 (derived by rule or another dictionary). */
+export function PronunciationFormView({ form }: { form?: PronunciationForm }) {
   if (!form?.text) return <span className="muted">—</span>;
   return (
     <>
@@ -37,10 +38,10 @@ export function PronunciationTable({ pronunciations }: { pronunciations: Pronunc
           <tr key={system}>
             <th scope="row">{SYSTEM_LABELS[system]}</th>
             <td>
-              <Form form={pronunciations[system]?.citation} />
+              <PronunciationFormView form={pronunciations[system]?.citation} />
             </td>
             <td>
-              <Form form={pronunciations[system]?.connected} />
+              <PronunciationFormView form={pronunciations[system]?.connected} />
             </td>
           </tr>
         ))}

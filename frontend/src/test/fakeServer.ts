@@ -23,6 +23,29 @@ export function eventStream(events: Array<[string, unknown]>, splitAt = 7): Resp
   return new Response(stream, { status: 200, headers: { "Content-Type": "text/event-stream" } });
 }
 
+/** A text/event-stream response the test writes to as it goes: to see what shows before the next event. */
+export function openEventStream() {
+  const encoder = new TextEncoder();
+  let stream!: ReadableStreamDefaultController<Uint8Array>;
+  const response = new Response(
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        stream = controller;
+      },
+    }),
+    { status: 200, headers: { "Content-Type": "text/event-stream" } },
+  );
+  return {
+    response,
+    send(event: string, data: unknown) {
+      stream.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+    },
+    close() {
+      stream.close();
+    },
+  };
+}
+
 export function fakeServer(routes: Record<string, Handler>) {
   const calls: Array<{ method: string; path: string; body: unknown; headers: Headers }> = [];
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
