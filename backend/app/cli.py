@@ -149,6 +149,48 @@ def _eval_retrieval(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _eval_answers(settings: Settings, args: argparse.Namespace) -> int:
+    from app.bootstrap import build_services
+    from app.chat.answer_eval import dump, evaluate_answers, select
+    from app.knowledge.evaluation import load_questions
+
+    path = Path(args.questions) if args.questions else settings.knowledge_dir / "eval" / "questions.jsonl"
+    questions = select(load_questions(path), args.split, args.category)[: args.limit]
+    if not questions:
+        print("error: no question matches the split and categories given", file=sys.stderr)
+        return 2
+    services = build_services(settings, show_progress=True)
+    try:
+        reports = []
+        for engine in args.engine or [services.engines.default_name]:
+            if engine != services.engines.default_name:
+                print(f"loading the engine {engine} …", file=sys.stderr)
+                services.engines.switch(engine)
+                services.engines.wait_for_switch()
+                services.engines.check(engine)
+            reports.append(evaluate_answers(services.rag, questions, args.split))
+    finally:
+        services.close()
+    if args.json:
+        print("[" + ",\n".join(dump(report, args.outcomes) for report in reports) + "]")
+    else:
+        print("\n\n".join(report.table() for report in reports))
+    return 0
+
+
+def _eval_refusals(settings: Settings, args: argparse.Namespace) -> int:
+    from app.bootstrap import load_embedder, open_knowledge
+    from app.chat.refusal_eval import evaluate_refusals
+    from app.knowledge.evaluation import load_questions
+
+    path = Path(args.questions) if args.questions else settings.knowledge_dir / "eval" / "questions.jsonl"
+    questions = [q for q in load_questions(path) if q.accept or not q.answerable]
+    knowledge = open_knowledge(settings, load_embedder(settings), show_progress=True)
+    report = evaluate_refusals(knowledge.retriever, questions, settings.min_relevance, args.calibrate)
+    print(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) if args.json else report.table())
+    return 0
+
+
 def _bench_romanization(settings: Settings, args: argparse.Namespace) -> int:
     from app.benchmarks.romanization import format_report, run_romanization_bench
 
@@ -345,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_romanization.add_argument("--json", action="store_true", help="print the report as JSON")
     bench_romanization.set_defaults(run=_bench_romanization)
 
-    evaluation = commands.add_parser("eval", help="evaluate retrieval on the question set")
+    evaluation = commands.add_parser("eval", help="evaluate retrieval, answers or romanization")
     eval_kinds = evaluation.add_subparsers(dest="kind", required=True, metavar="KIND")
     eval_retrieval = eval_kinds.add_parser("retrieval", help="recall@1/5, MRR and latency for each mode")
     eval_retrieval.add_argument(
@@ -359,6 +401,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     eval_retrieval.add_argument("--json", action="store_true", help="print the report as JSON")
     eval_retrieval.set_defaults(run=_eval_retrieval)
+
+    eval_answers = eval_kinds.add_parser(
+        "answers",
+        help="answer the question set through the real service and engine: accuracy, grounding, refusals",
+    )
+    eval_answers.add_argument(
+        "--split", choices=["dev", "test", "all"], default="test",
+        help="dev: tune on it; test (default): report only",
+    )  # fmt: skip
+    eval_answers.add_argument(
+        "--engine", action="append", metavar="NAME", help="an engine to answer with (repeat for several)"
+    )
+    eval_answers.add_argument(
+        "--category", nargs="+", default=[], metavar="C", help="only these categories (english: English ones)"
+    )
+    eval_answers.add_argument("--limit", type=int, default=None, help="the first N questions only")
+    eval_answers.add_argument(
+        "--questions", metavar="FILE", help="a JSONL file (default: knowledge/eval/questions.jsonl)"
+    )
+    eval_answers.add_argument("--json", action="store_true", help="print the report as JSON")
+    eval_answers.add_argument("--outcomes", action="store_true", help="with --json: every answer too")
+    eval_answers.set_defaults(run=_eval_answers)
+
+    eval_refusals = eval_kinds.add_parser(
+        "refusals", help="the no-answer decision per split, without the model (--calibrate: on dev)"
+    )
+    eval_refusals.add_argument(
+        "--calibrate", action="store_true", help="choose the best-dense threshold on dev, then report test"
+    )
+    eval_refusals.add_argument("--questions", metavar="FILE", help="a JSONL file (default: the question set)")
+    eval_refusals.add_argument("--json", action="store_true", help="print the report as JSON")
+    eval_refusals.set_defaults(run=_eval_refusals)
 
     eval_romanization = eval_kinds.add_parser(
         "romanization", help="BUC↔PSP and connected-speech conversion against attested data, per direction"
