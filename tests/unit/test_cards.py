@@ -92,3 +92,17 @@ def test_a_list_question_states_each_word_with_its_own_cards() -> None:
     assert card_statement(question, [banana, pineapple], numbers) == (
         "“香蕉”莆仙话说“芎蕉”（gyeng1 zeo1） [1]；“菠萝”莆仙话说“王梨”（ong2 li2） [2]。"
     )
+
+
+def test_a_premise_the_cards_contradict_is_corrected_and_one_they_bear_out_is_not() -> None:
+    cold = card("lexicon-nature#n-3", "寒", ("冷",), "gua2")
+    numbers = {cold.entry_id: 1}
+    wrong = WordQuestion("meaning", "寒", "zh", claimed="热")
+    assert card_statement(wrong, [cold], numbers) == "莆仙话“寒”（gua2）的意思是“冷” [1]，不是热的意思。"
+    right = WordQuestion("meaning", "寒", "zh", claimed="冷")
+    assert card_statement(right, [cold], numbers) == "莆仙话“寒”（gua2）的意思是“冷” [1]。"
+    cat = card("lexicon-animals#a-1", "猫狸", ("猫",), "mor2 li3")
+    misnamed = WordQuestion("say", "猫", "zh", claimed="庐鼠")
+    assert card_statement(misnamed, [cat], {cat.entry_id: 2}).endswith("[2]，不叫庐鼠。")
+    named = WordQuestion("say", "猫", "zh", claimed="猫狸")
+    assert "不叫" not in card_statement(named, [cat], {cat.entry_id: 2})

@@ -36,6 +36,10 @@ from app.knowledge.text_norm import is_english
         ("香蕉和菠萝用莆仙话分别怎么说？", WordQuestion("say", "香蕉", "zh", ("菠萝",))),
         ("莆仙话的“我们、你们、他们”怎么说？", WordQuestion("say", "我们", "zh", ("你们", "他们"))),
         ("牡蛎（海蛎）莆仙话叫什么？", WordQuestion("say", "牡蛎", "zh", ("海蛎",))),
+        # A premise the question takes for granted: the meaning it gives the word, the word it gives a thing.
+        ("莆仙话的“寒”为什么是热的意思？", WordQuestion("meaning", "寒", "zh", claimed="热")),
+        ("莆仙话“厝”为什么指的是船？", WordQuestion("meaning", "厝", "zh", claimed="船")),
+        ("为什么莆仙话把猫叫作“庐鼠”？", WordQuestion("say", "猫", "zh", claimed="庐鼠")),
         ("How do you say 'rain' in Puxian?", WordQuestion("say", "rain", "en")),
         ("What is the Puxian word for chopsticks?", WordQuestion("say", "chopsticks", "en")),
         ("What does 厝 mean?", WordQuestion("meaning", "厝", "en")),
@@ -57,6 +61,7 @@ def test_word_questions_are_recognised_with_their_word(question: str, expected: 
         "莆仙话有几个声调？",
         "什么是声母类化？",
         "做大岁是怎么来的？",
+        "莆田人为什么要在正月十五做大岁？",  # a why-question about a custom, not a word
         "Who invented Hinghwa Romanized?",
         "2031 年量子力学语法",
         "三一教的创始人林龙江是哪一年出生的？",

@@ -25,7 +25,20 @@ def card_statement(
     if question.language == "en":
         return _english(question, cards, cite)
     clauses = [_chinese(question.kind, term, group, cite) for term, group in _by_term(question, cards)]
-    return "；".join(clauses) + "。"
+    return "；".join(clauses) + _correction(question, cards) + "。"
+
+
+def _correction(question: WordQuestion, cards: Sequence[WordCard]) -> str:
+    """What a question took for granted and the cards contradict, said unquoted (it is the question's
+    word, not a Puxian word the answer presents): 莆仙话“寒”的意思是“冷”，不是热的意思."""
+    claimed = question.claimed
+    if not claimed:
+        return ""
+    if question.kind == "meaning":
+        held = any(claimed in gloss or gloss in claimed for card in cards for gloss in card.glosses if gloss)
+        return "" if held else f"，不是{claimed}的意思"
+    held = any(claimed in (card.simplified, card.headword) for card in cards)
+    return "" if held else f"，不叫{claimed}"
 
 
 def _chinese(kind: str, term: str, cards: Sequence[WordCard], cite: Mapping[str, str]) -> str:

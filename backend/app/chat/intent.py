@@ -47,6 +47,19 @@ _WHAT_IS = re.compile(
     r"^(?:莆仙话(?:里的|里|的)?)?[“‘「\"']?(?P<term>[\u3400-\u9fff]{1,4}?)[”’」\"']?(?:在莆仙话里)?"
     r"(?:是|指)[\u3400-\u9fff]{0,3}?(?:什么|啥|哪|多|的是)"
 )
+# A question that states what a word means or what a thing is called, and asks why (莆仙话“寒”为什么是
+# 热的意思, 为什么莆仙话把猫叫作“庐鼠”): its premise is checked against the cards, and a wrong one
+# corrected rather than explained (card_answer.py).
+_HAN = r"[\u3400-\u9fff]"
+_OPEN, _CLOSE = r"[“‘「\"']?", r"[”’」\"']?"
+_MEANING_PREMISE = re.compile(
+    rf"^(?:莆仙话(?:里的|里|中的|中|的)?)?{_OPEN}(?P<term>{_HAN}{{1,4}}?){_CLOSE}(?:在莆仙话里)?"
+    rf"为什么(?:是|指的是|指|表示|意思是)(?P<claimed>{_HAN}{{1,6}}?)(?:的意思)?$"
+)
+_NAMING_PREMISE = re.compile(
+    rf"^为什么(?:莆仙话|莆田话|仙游话|莆仙人|莆田人|仙游人)?(?:要)?(?:把|管)(?P<term>{_HAN}{{1,4}}?)"
+    rf"叫(?:作|做)?{_OPEN}(?P<claimed>{_HAN}{{1,4}}){_CLOSE}$"
+)
 MAX_TERMS = 4
 MAX_TERM_LENGTH = 6  # longer: a phrase or a sentence, not a word the lexicon could hold
 _POINTS = r"(?:puxian|pu-xian|putian|pu-tian|xianyou|hinghwa|henghwa)(?: min| dialect| chinese)?"
@@ -72,6 +85,9 @@ class WordQuestion:
     term: str  # normalized: simplified characters, lower case
     language: Language
     others: tuple[str, ...] = ()  # further words of a list question (香蕉和菠萝 → 菠萝)
+    # What the question takes for granted: the meaning of the word ("meaning") or the Puxian word
+    # for it ("say"); empty when it states nothing.
+    claimed: str = ""
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -83,6 +99,9 @@ def word_question(question: str) -> WordQuestion | None:
     if is_english(question):
         return _english(question)
     text = normalize(question)
+    premise = _premise(text.rstrip("？?。！!. "))
+    if premise is not None:
+        return premise
     found = next(((kind, cue) for kind, cues in _CUES for cue in cues if cue in text), None)
     if found is None:
         short = _WHAT_IS.match(text)  # 红猴是什么动物, “蜀工”是多久: what a short word means
@@ -94,6 +113,16 @@ def word_question(question: str) -> WordQuestion | None:
     if not terms:
         return None
     return WordQuestion(kind, terms[0], "zh", tuple(terms[1:]))
+
+
+def _premise(text: str) -> WordQuestion | None:
+    meaning = _MEANING_PREMISE.match(text)
+    if meaning:
+        return WordQuestion("meaning", meaning.group("term"), "zh", claimed=meaning.group("claimed"))
+    naming = _NAMING_PREMISE.match(text)
+    if naming:
+        return WordQuestion("say", naming.group("term"), "zh", claimed=naming.group("claimed"))
+    return None
 
 
 def _unquoted_terms(text: str, cue: str) -> list[str]:
