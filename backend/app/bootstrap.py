@@ -174,6 +174,7 @@ def build_rag_service(settings: Settings, knowledge: Knowledge, engines: EngineM
         settings.history_max_turns,
         history_with_answers=settings.history_mode == "turns",
         grounding_check=settings.grounding_check,
+        quote_first=settings.quote_first,
     )
 
 

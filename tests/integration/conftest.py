@@ -81,13 +81,16 @@ def empty_knowledge(tmp_path: Path, embedder: Embedder) -> Iterator[Knowledge]:
 @pytest.fixture(scope="session")
 def short_answer_services(settings: Settings, services: Services) -> Iterator[Services]:
     """The real models with answers cut at 8 tokens: the API tests pay the prompt, not long answers.
-    The grounding check is off: an answer cut at 8 tokens is checked, and written again, for nothing
-    (tests/integration/test_grounded_answers.py checks it).
+    The grounding check is off: an answer cut at 8 tokens is checked, and written again, for nothing;
+    and answers do not open with a quoted passage, after which the model often writes nothing more
+    (tests/integration/test_grounded_answers.py checks both).
 
     Built after `services`, in the same data folder, so that it reuses the index (seconds, not minutes).
     """
     built = build_services(
-        Settings.model_validate({**settings.model_dump(), "llm_max_tokens": 8, "grounding_check": False})
+        Settings.model_validate(
+            {**settings.model_dump(), "llm_max_tokens": 8, "grounding_check": False, "quote_first": False}
+        )
     )
     yield built
     built.close()

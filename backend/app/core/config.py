@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     # Check every answer's words, romanizations and numbers against what it cites (chat/grounding.py);
     # off: answers are shown as the model writes them (to measure the model alone).
     grounding_check: bool = True
+    # An answer without a word card opens with the best passage's sentence, quoted, and the model
+    # goes on from it (docs/answers.md): the 0.5B restates passages badly in words of its own.
+    quote_first: bool = True
     # A streamed answer sends an SSE comment after this many idle seconds (a queued request on a
     # busy CPU), so that proxies do not close the connection.
     stream_heartbeat_seconds: float = Field(15.0, gt=0)
