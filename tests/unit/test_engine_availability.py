@@ -57,6 +57,7 @@ def test_a_newcomer_gets_the_default_and_every_choice_listed() -> None:
     assert specs == {spec.name: spec for spec in DEFAULT_SPECS}
     assert [(s.name, s.kind, s.model, s.config) for s in DEFAULT_SPECS] == [
         ("transformers", "transformers", None, {}),
+        ("transformers-int8", "transformers", None, {"quantization": "int8"}),
         ("qwen-1.5b", "transformers", "qwen2.5-coder-1.5b", {}),
         ("qwen-1.5b-int8", "transformers", "qwen2.5-coder-1.5b", {"quantization": "int8", "device": "cpu"}),
         ("vllm", "vllm", "qwen2.5-coder-1.5b", {}),
@@ -96,8 +97,9 @@ def test_engines_that_cannot_run_here_are_listed_with_every_reason(tmp_path: Pat
     prepared(tmp_path, "qwen2.5-coder-0.5b-instruct")
     manager = build_engine_manager(settings_with(tmp_path))
     statuses = {status.name: status for status in manager.snapshot().engines}
-    assert list(statuses) == ["transformers", "qwen-1.5b", "qwen-1.5b-int8", "vllm"]
-    assert (statuses["transformers"].available, statuses["transformers"].unavailable_reason) == (True, None)
+    assert list(statuses) == ["transformers", "transformers-int8", "qwen-1.5b", "qwen-1.5b-int8", "vllm"]
+    for name in ("transformers", "transformers-int8"):
+        assert (statuses[name].available, statuses[name].unavailable_reason) == (True, None)
     for name in ("qwen-1.5b", "qwen-1.5b-int8"):
         status = statuses[name]
         assert (status.available, status.state, status.model) == (False, "unloaded", "qwen2.5-coder-1.5b")
@@ -200,7 +202,7 @@ def test_a_default_that_cannot_run_here_stops_the_start_with_the_reason(
 
 def test_the_checked_in_measurements_are_valid_and_name_configured_engines() -> None:
     measured = engine_measurements(MEASUREMENTS_FILE)
-    known = {spec.name for spec in DEFAULT_SPECS} | {"transformers-int8"}  # the e2e's int8 engine
+    known = {spec.name for spec in DEFAULT_SPECS}
     assert set(measured) <= known
     assert {"transformers", "qwen-1.5b", "qwen-1.5b-int8"} <= set(measured)
     for figures in measured.values():

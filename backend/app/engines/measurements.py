@@ -1,9 +1,9 @@
 """Measured speed and accuracy of engines, from the checked-in `measurements.json`, served with each engine.
 
-The figures are keyed by engine name (those of the default configuration, `specs.DEFAULT_SPECS`, and of
-the e2e's `transformers-int8`): they come from `puxian eval answers --engine NAME` and
-`python -m inference_engine.benchmark` on a named machine (docs/engines.md, "Measured figures"). An
-engine configured under another name shows none ("未测量" in the admin page).
+The figures are keyed by engine name (those of the default configuration, `specs.DEFAULT_SPECS`):
+they come from `puxian eval answers --engine NAME` and `python -m inference_engine.benchmark` on a
+named machine (docs/engines.md, "Measured figures"). An engine configured under another name shows
+none ("未测量" in the admin page).
 """
 
 from __future__ import annotations
