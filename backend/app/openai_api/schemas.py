@@ -12,8 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.chat.schemas import SourcePublic, WordCardPublic
-
-MAX_STOP_SEQUENCES = 4
+from app.core.stop_sequences import stop_sequences as checked_stop_sequences
 
 
 class TextPart(BaseModel):
@@ -69,12 +68,7 @@ class ChatCompletionRequest(BaseModel):
     @field_validator("stop")
     @classmethod
     def _stop_sequences(cls, value: str | list[str] | None) -> list[str] | None:
-        if value is None:
-            return None
-        stops = [value] if isinstance(value, str) else value
-        if len(stops) > MAX_STOP_SEQUENCES or any(not stop for stop in stops):
-            raise ValueError(f"stop takes up to {MAX_STOP_SEQUENCES} non-empty strings")
-        return stops
+        return checked_stop_sequences(value)
 
     @field_validator("n")
     @classmethod

@@ -11,12 +11,12 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.core.stop_sequences import MAX_STOP_SEQUENCES, stop_sequences
 from inference_engine import ChatMessage, Prompt, SamplingOverrides
 
 MAX_PROMPT_CHARS = 20_000
 MAX_MESSAGES = 50
 MAX_TOKENS = 1024
-MAX_STOP_SEQUENCES = 4
 
 
 class PlaygroundMessage(BaseModel):
@@ -49,12 +49,7 @@ class SamplingFields(BaseModel):
     @field_validator("stop")
     @classmethod
     def _stop_sequences(cls, value: str | list[str] | None) -> list[str] | None:
-        if value is None:
-            return None
-        stops = [value] if isinstance(value, str) else value
-        if len(stops) > MAX_STOP_SEQUENCES or any(not stop for stop in stops):
-            raise ValueError(f"stop takes up to {MAX_STOP_SEQUENCES} non-empty strings")
-        return stops
+        return stop_sequences(value)
 
     def overrides(self) -> SamplingOverrides:
         """The values sent, as the engine's per-request overrides."""
