@@ -69,6 +69,21 @@ def test_a_question_in_english_gets_cards_and_an_answer_in_english(client: TestC
     assert answer["grounded"] is True
 
 
+def test_an_english_word_asked_how_it_is_read_and_a_wrong_premise_are_answered_from_cards(
+    services: Services,
+) -> None:
+    # Prepared only (retrieval, cards, the statement the answer opens with): no model is needed.
+    eat = services.rag.prepare('How is "eat" pronounced in Puxian?')
+    assert [card.simplified for card in eat.cards][:1] == ["食"]
+    assert eat.statement.startswith("“eat” is 食 in Puxian, read PSP sia2"), eat.statement
+
+    cold = services.rag.prepare("莆仙话的“寒”为什么是热的意思？")
+    assert [card.simplified for card in cold.cards] == ["寒"]
+    assert cold.statement.endswith("，不是热的意思。"), cold.statement
+    house = services.rag.prepare("莆仙话“厝”为什么指的是房子？")  # a premise the card bears out
+    assert "不是" not in house.statement, house.statement
+
+
 def test_the_stream_sends_cards_before_any_text_and_the_check_in_its_done_event(client: TestClient) -> None:
     with client.stream("POST", "/api/chat/stream", json={"question": "走用莆仙话怎么讲？"}) as response:
         assert response.status_code == 200

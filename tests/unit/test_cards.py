@@ -76,6 +76,14 @@ def test_statements_in_english() -> None:
     english = WordCard(**{**CHOPSTICKS.__dict__, "english": ("chopsticks",)})
     meaning = WordQuestion("meaning", "箸", "en")
     assert card_statement(meaning, [english], numbers) == "箸 (dy5, Mandarin “筷子”) means “chopsticks” [1]."
+    translated = WordCard(**{**CHOPSTICKS.__dict__, "match": "translation"})
+    pronounce = WordQuestion("pronounce", "chopsticks", "en")
+    assert card_statement(pronounce, [translated], numbers) == (
+        "“chopsticks” is 箸 in Puxian, read PSP dy5; BUC dṳ̄ [1]."
+    )
+    assert card_statement(WordQuestion("pronounce", "箸", "en"), [CHOPSTICKS], numbers).startswith(
+        "箸 is read PSP"
+    )
 
 
 def test_no_statement_without_cards_or_for_a_romanized_reading() -> None:

@@ -68,7 +68,9 @@ def _english(question: WordQuestion, cards: Sequence[WordCard], cite: Mapping[st
 
     first = cards[0]
     if question.kind == "pronounce":
-        return f"{first.simplified} is read{_readings(first, '; ', english=True)}{cite[first.entry_id]}."
+        word = f"“{question.term}” is {first.simplified} in Puxian, " if first.match == "translation" else ""
+        read = f"{word}{first.simplified} is read" if not word else f"{word}read"
+        return f"{read}{_readings(first, '; ', english=True)}{cite[first.entry_id]}."
     if question.kind == "meaning":
         meaning = (
             ", ".join(f"“{e}”" for e in first.english[:2]) or f"“{first.glosses[0] if first.glosses else ''}”"

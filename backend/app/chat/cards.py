@@ -16,6 +16,7 @@ dictionaries, an exact first gloss before a later one, attested readings before 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,7 @@ from app.knowledge.retriever import RetrievalResult
 from app.knowledge.text_norm import normalize
 
 MAX_CARDS = 4
+_HAN = re.compile(r"[\u3400-\u9fff]")
 MAX_CARDS_PER_LISTED_WORD = 2  # 香蕉和菠萝怎么说: the best two of each
 
 
@@ -94,7 +96,8 @@ class CardFinder:
             found = [(retrieval.romanized.word_rows(), "reading", "")]
         elif question is None:
             return [], []
-        elif english and question.kind == "say":
+        elif english and (question.kind == "say" or not _HAN.search(question.term)):
+            # An English word asked about (how is "eat" pronounced): its Puxian words, as for "say".
             found = [(self._translated(question.term), "translation", question.term)]
         else:
             found = [(*self._named(term, question.kind), term) for term in question.terms]
