@@ -12,12 +12,12 @@ from typing import Any, TypeVar
 from app.chat.prompting import PromptBuilder
 from app.chat.service import RAGService
 from app.core.config import Settings
+from app.core.engine_specs import EngineSpec
 from app.db.migrate import upgrade_to_head
 from app.db.session import Database
 from app.engines.manager import EngineManager
 from app.engines.service import restored_default
 from app.engines.slot import EngineSlot
-from app.engines.specs import EngineSpec
 from app.knowledge.embedder import Embedder
 from app.knowledge.ingest import CURATED, Ingestor, IngestReport
 from app.knowledge.knowledge_base import KnowledgeBase

@@ -497,9 +497,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: invalid settings: {problems}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level, settings.env)
+    from app.core.errors import ModelNotPrepared
     from app.knowledge.sources.model import SourceError
     from app.model_prep.packages import ModelPackageMissing
-    from app.model_prep.prepare import ModelNotPrepared, ModelPreparationError
+    from app.model_prep.prepare import ModelPreparationError
 
     try:
         return int(args.run(settings, args))

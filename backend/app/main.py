@@ -14,11 +14,11 @@ from app.auth.setup import install_auth
 from app.bootstrap import Services, build_services
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
+from app.core.request_id import install_log_record_request_id
 from app.knowledge.router import router as knowledge_admin_router
 from app.knowledge.uploads import UPLOAD_PATH, RouteBodyLimits
 from app.observability.metrics import Metrics
 from app.observability.middleware import RequestObserver
-from app.observability.request_id import install_log_record_request_id
 from app.users.admin_password import router as admin_password_router
 from app.users.first_admin import ensure_first_admin
 from app.web import router as web_router

@@ -20,7 +20,7 @@ import pytest
 
 from app.bootstrap import build_services
 from app.core.config import Settings
-from app.engines.specs import EngineSpec
+from app.core.engine_specs import EngineSpec
 from app.main import create_app
 from inference_engine import ChatMessage, GenerationResult, InferenceConfig, OpenAIEngine
 from tests.integration.openai_servers import Replica, replicas

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from app.bootstrap import build_engine_manager, engine_config
 from app.core.config import Settings
+from app.core.engine_specs import DEFAULT_SPECS, EngineSpec
 from app.core.errors import ApiError
 from app.engines import manager as manager_module
 from app.engines.loading import LoadedEngine
@@ -19,7 +20,6 @@ from app.engines.manager import EngineManager
 from app.engines.measurements import MEASUREMENTS_FILE, engine_measurements
 from app.engines.schemas import EnginePublic
 from app.engines.slot import EngineSlot
-from app.engines.specs import DEFAULT_SPECS, EngineSpec
 from app.model_prep.prepare import MARKER
 from inference_engine import EngineUnavailable, InferenceConfig, unavailable_reasons, vllm_engine
 

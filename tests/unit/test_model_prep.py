@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from app.cli import build_parser
+from app.core.errors import ModelNotPrepared
 from app.model_prep import llm
 from app.model_prep.packages import ModelPackageMissing, package_dir
 from app.model_prep.prepare import (
     DEFAULT_LLM,
     LLM_RECIPES,
     MARKER,
-    ModelNotPrepared,
     ModelPreparationError,
     ModelRecipe,
     is_prepared,

@@ -8,8 +8,8 @@ import pytest
 
 from app.chat.sse import sse_comment, sse_event
 from app.chat.stream_text import StreamedAnswer
+from app.core.engine_specs import EngineSpec
 from app.engines.slot import LOADING_MODEL, PREPARING, WARMING_UP, EngineSlot
-from app.engines.specs import EngineSpec
 from inference_engine import EngineState, InferenceConfig
 from tests.sse import parse_events
 

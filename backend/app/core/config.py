@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.engines.specs import DEFAULT_SPECS, EngineSpec
+from app.core.engine_specs import DEFAULT_SPECS, EngineSpec
 
 # Shorter secrets (and the "changethis" of templates) can be guessed offline from one token.
 MIN_JWT_SECRET_CHARS = 32

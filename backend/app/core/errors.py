@@ -13,13 +13,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.model_prep.prepare import ModelNotPrepared
 from inference_engine import EngineError, EngineNotLoaded, InvalidPrompt
 
 log = logging.getLogger(__name__)
 
 # Error types raised by our validators (PydanticCustomError), passed to clients as codes.
 CUSTOM_VALIDATION_CODES = frozenset({"question_empty"})
+
+
+class ModelNotPrepared(RuntimeError):
+    """A model folder the settings point to does not exist yet (raised by app.model_prep)."""
 
 
 class ApiError(Exception):

@@ -8,7 +8,7 @@ import sys
 import time
 from typing import Literal
 
-from app.observability.request_id import install_log_record_request_id
+from app.core.request_id import install_log_record_request_id
 
 
 class JsonFormatter(logging.Formatter):
@@ -18,7 +18,7 @@ class JsonFormatter(logging.Formatter):
             + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            # Set by app.observability.request_id on every record ("-" outside a request).
+            # Set by app.core.request_id on every record ("-" outside a request).
             "request_id": getattr(record, "request_id", "-"),
             "message": record.getMessage(),
         }

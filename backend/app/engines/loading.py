@@ -6,9 +6,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.core.engine_specs import EngineSpec
 from app.engines.memory import engine_memory_bytes, release_freed_memory
 from app.engines.slot import LOADING_MODEL, WARMING_UP
-from app.engines.specs import EngineSpec
 from inference_engine import BaseInferenceEngine, InferenceConfig, build_engine
 from inference_engine.memory import process_rss_bytes
 

@@ -19,11 +19,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
+from app.core.engine_specs import EngineSpec
 from app.core.errors import ApiError
 from app.engines import errors
 from app.engines.loading import load_engine, unload_engine
 from app.engines.slot import DRAINING, UNLOADING, EngineSlot, EngineStatus
-from app.engines.specs import EngineSpec
 from inference_engine import BaseInferenceEngine, EngineNotLoaded, EngineState, EngineUnavailable
 
 log = logging.getLogger(__name__)

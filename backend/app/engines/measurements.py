@@ -1,6 +1,6 @@
 """Measured speed and accuracy of engines, from the checked-in `measurements.json`, served with each engine.
 
-The figures are keyed by engine name (those of the default configuration, `specs.DEFAULT_SPECS`):
+The figures are keyed by engine name (those of the default configuration, `core/engine_specs.DEFAULT_SPECS`):
 they come from `puxian eval answers --engine NAME` and `python -m inference_engine.benchmark` on a
 named machine (docs/engines.md, "Measured figures"). An engine configured under another name shows
 none ("未测量" in the admin page).

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from app.engines.specs import EngineSpec
+from app.core.engine_specs import EngineSpec
 from inference_engine import BaseInferenceEngine, EngineState, InferenceConfig, unavailable_reasons
 
 # Stages of a load and of an unload, shown with the state; the progress of a load follows them.

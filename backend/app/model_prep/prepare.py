@@ -24,6 +24,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from app.core.errors import ModelNotPrepared
 from app.model_prep import embedding, llm
 
 log = logging.getLogger(__name__)
@@ -37,10 +38,6 @@ EMBEDDING_RECIPE = 1
 
 class ModelPreparationError(RuntimeError):
     """A default model could not be prepared (or fails its check)."""
-
-
-class ModelNotPrepared(RuntimeError):
-    """A model folder the settings point to does not exist yet."""
 
 
 @dataclass(frozen=True)

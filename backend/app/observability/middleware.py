@@ -12,8 +12,8 @@ import time
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.request_id import REQUEST_ID_HEADER, begin_request
 from app.observability.metrics import Metrics
-from app.observability.request_id import REQUEST_ID_HEADER, begin_request
 
 log = logging.getLogger("app.access")
 

@@ -18,8 +18,7 @@ from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.auth.errors import AuthError
-from app.core.errors import ApiError
-from app.model_prep.prepare import ModelNotPrepared
+from app.core.errors import ApiError, ModelNotPrepared
 from inference_engine import EngineError, EngineNotLoaded, InvalidPrompt
 
 log = logging.getLogger(__name__)
