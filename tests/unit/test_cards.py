@@ -6,7 +6,7 @@ from typing import Any
 
 from app.chat.card_answer import card_statement
 from app.chat.cards import WordCard, rank_cards
-from app.chat.intent import WordQuestion
+from app.chat.intent import WordQuestion, word_question
 
 
 def readings(psp: str, attested: bool = True, buc: str = "", connected: str = "") -> dict[str, Any]:
@@ -114,3 +114,18 @@ def test_a_premise_the_cards_contradict_is_corrected_and_one_they_bear_out_is_no
     assert card_statement(misnamed, [cat], {cat.entry_id: 2}).endswith("[2]，不叫庐鼠。")
     named = WordQuestion("say", "猫", "zh", claimed="猫狸")
     assert "不叫" not in card_statement(named, [cat], {cat.entry_id: 2})
+
+
+def test_a_question_about_the_other_dialect_point_is_not_answered_with_this_one_s_reading() -> None:
+    # The lexicon records 饭 at Putian (bue5); Xianyou says buiⁿ5: no statement, the passage answers.
+    rice = card("lexicon-food#food-001", "饭", ("饭",), "bue5")
+    numbers = {rice.entry_id: 1}
+    asked = word_question("仙游话的“饭”怎么读")
+    assert asked is not None and asked.point == "仙游"
+    assert card_statement(asked, [rice], numbers) == ""
+    putian = word_question("莆田话的“饭”怎么读")
+    assert putian is not None and card_statement(putian, [rice], numbers).startswith("“饭”读")
+    both = word_question("“饭”在莆田话和仙游话里怎么读")
+    assert both is not None and both.point == "" and card_statement(both, [rice], numbers)
+    unknown = WordCard(**{**rice.__dict__, "point": ""})
+    assert card_statement(asked, [unknown], numbers)  # a card of no stated point is not contradicted

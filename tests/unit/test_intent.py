@@ -14,7 +14,7 @@ from app.knowledge.text_norm import is_english
         ("筷子用莆仙话怎么说", WordQuestion("say", "筷子", "zh")),
         ("莆仙话“今天”怎么说？", WordQuestion("say", "今天", "zh")),
         ("如何用莆仙话说“吃饭”？", WordQuestion("say", "吃饭", "zh")),
-        ("莆田话的今天怎么讲", WordQuestion("say", "今天", "zh")),
+        ("莆田话的今天怎么讲", WordQuestion("say", "今天", "zh", point="莆田")),
         ("哥哥用莆仙话叫什么", WordQuestion("say", "哥哥", "zh")),
         ("莆仙話「下雨」怎麼講？", WordQuestion("say", "下雨", "zh")),  # traditional characters
         ("厝是什么意思", WordQuestion("meaning", "厝", "zh")),
@@ -47,7 +47,7 @@ from app.knowledge.text_norm import is_english
         ('How is "eat" pronounced in Puxian?', WordQuestion("pronounce", "eat", "en")),
         (
             "What do you call your older brother in Putian dialect?",
-            WordQuestion("say", "older brother", "en"),
+            WordQuestion("say", "older brother", "en", point="莆田"),
         ),
     ],
 )

@@ -65,3 +65,16 @@ def test_otherwise_the_question_s_nouns_and_the_best_score_decide() -> None:
     assert reason("莆仙话的声调有哪些？", retrieved(TONES, nouns=("声调",))) is None
     far = retrieved(TONES, dense=0.80, nouns=("声调", "演员"))
     assert reason("莆仙戏演员的声调怎么样？", far) == "retrieval"
+
+
+def test_a_question_asking_for_a_year_a_duration_or_a_head_count_needs_a_passage_holding_one() -> None:
+    stations = "莆田站有动车到厦门，也有到福州的。"
+    assert reason("莆田到厦门的高铁要坐多久？", retrieved(stations, nouns=("厦门",))) == "answer_type"
+    timed = retrieved(stations + "到厦门大约 1 小时。", nouns=("厦门",))
+    assert reason("莆田到厦门的高铁要坐多久？", timed) is None
+    play = "莆仙戏原来叫“兴化戏”，后来改称“莆仙戏”。"
+    assert reason("莆仙戏是哪一年改名的？", retrieved(play, nouns=("莆仙戏",))) == "answer_type"
+    dated = retrieved(play.replace("后来", "1954 年"), nouns=("莆仙戏",))
+    assert reason("莆仙戏是哪一年改名的？", dated) is None
+    assert reason("How many people speak the Puxian dialect?", retrieved(TONES)) == "answer_type"
+    assert reason("How many people speak the Puxian dialect?", retrieved("莆仙话使用者约 250 万人。")) is None

@@ -19,6 +19,8 @@ def card_statement(
     """The statement of the cards' answer; empty when a reading line already names the word."""
     if not cards or question is None or cards[0].match == "reading":
         return ""
+    if question.point and all(card.point and card.point != question.point for card in cards):
+        return ""  # 仙游话的“饭”: the lexicon's Putian reading would be the wrong answer
     cite = {
         card.entry_id: f" [{numbers[card.entry_id]}]" if card.entry_id in numbers else "" for card in cards
     }

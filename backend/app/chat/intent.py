@@ -9,7 +9,7 @@ the question quotes (莆仙话“今天”怎么说 → 今天). A question that
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from app.knowledge.retriever import question_core
@@ -76,6 +76,10 @@ _ENGLISH: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("say", re.compile(rf"^what {_WHO} call (?P<term>.+?) in {_POINTS}\b")),
     ("say", re.compile(rf"^how {_WHO} ask (?P<term>.+?) in {_POINTS}\b")),
 )  # fmt: skip
+_POINT_NAMES = {
+    "仙游": re.compile(r"仙游|\bxianyou\b|\bsien-?yu\b"),
+    "莆田": re.compile(r"莆田|\bputian\b|\bpu-tian\b"),
+}
 _ENGLISH_QUOTES = "'\"‘’“”「」"
 
 
@@ -88,6 +92,9 @@ class WordQuestion:
     # What the question takes for granted: the meaning of the word ("meaning") or the Puxian word
     # for it ("say"); empty when it states nothing.
     claimed: str = ""
+    # The dialect point the question asks about when it names one and not the other (仙游话的“饭”
+    # 怎么读 → 仙游): a card of the other point does not answer it.
+    point: str = ""
 
     @property
     def terms(self) -> tuple[str, ...]:
@@ -96,6 +103,18 @@ class WordQuestion:
 
 def word_question(question: str) -> WordQuestion | None:
     """The word (or the few words) a question asks about and what it asks, or None."""
+    asked = _word_question(question)
+    point = _asked_point(normalize(question))
+    return replace(asked, point=point) if asked is not None and point else asked
+
+
+def _asked_point(text: str) -> str:
+    """仙游 or 莆田 when the question names that dialect point alone; else empty."""
+    named = [point for point, pattern in _POINT_NAMES.items() if pattern.search(text)]
+    return named[0] if len(named) == 1 else ""
+
+
+def _word_question(question: str) -> WordQuestion | None:
     if is_english(question):
         return _english(question)
     text = normalize(question)

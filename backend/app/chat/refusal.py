@@ -9,6 +9,8 @@ weighs what the question asks and what was found (docs/answers.md, "Refusals"):
   (福州话的“谢谢”怎么说) is out of scope;
 - **an absent word**: a question about words of which neither the lexicon nor any retrieved
   passage holds one (冰箱, "coffee") has no answer here: the passages are about other words;
+- **the kind of answer**: a question asking for a year, a duration or a number of people is not
+  answered by passages that hold none;
 - **the question's nouns and the best dense score** (`knowledge/retriever.py`, `is_answerable`):
   the nouns the question is about must be in the passages, and the best passage close enough.
 
@@ -50,6 +52,25 @@ _ENGLISH_COUNTS = {word: number for number, word in enumerate(_ENGLISH_NUMBERS.s
 _ENGLISH_COUNT = re.compile(
     r"\b(" + "|".join(_ENGLISH_COUNTS) + r") (?:tones|initials|finals|accents|dialects)\b"
 )
+# What a question asks for (a year, a duration, a number of people) and what a passage that answers
+# it must hold: 莆田到厦门的高铁要坐多久 is not answered by passages without any duration.
+_ANSWER_TYPES = (
+    (
+        re.compile(r"哪一年|哪年|什么朝代|哪个朝代|\bwhat year\b|\bwhen (?:was|were|did)\b"),
+        re.compile(r"\d{3,4} ?年|[一二三四五六七八九十]+世纪|\d{1,2} ?世纪|[唐宋元明清](?:代|朝)"),
+    ),
+    (
+        re.compile(r"多久|多长时间|几个小时|几分钟|\bhow long\b"),
+        re.compile(
+            r"\d+ ?(?:分钟|小时|钟头|天|日|年|个月)|[半一二两三四五六七八九十]+(?:分钟|小时|钟头|个月)"
+        ),
+    ),
+    (
+        re.compile(r"多少人|几万人|\bhow many (?:people|speakers)\b"),
+        re.compile(r"\d+(?:\.\d+)? ?[万亿]? ?(?:人|名)|[一二两三四五六七八九十百千]+万人"),
+    ),
+)
+ANSWER_PASSAGES = 3  # the passages an answer is built from (top_k's default)
 PASSAGES_SEARCHED = 5  # an asked word must be in one of the best passages
 MAX_CHECKED_WORD = 3  # longer Mandarin "words" are phrases, whose words a passage may hold apart
 
@@ -79,6 +100,8 @@ def decide(
         return RefusalDecision(True, "absent_word")
     if _unsupported_numbers(text, retrieval):
         return RefusalDecision(True, "unsupported_number")
+    if _no_answer_of_its_type(text, retrieval):
+        return RefusalDecision(True, "answer_type")
     if not is_answerable(retrieval, min_relevance):
         return RefusalDecision(True, "retrieval")
     return RefusalDecision(False, "retrieval")
@@ -104,6 +127,13 @@ def _unsupported_numbers(text: str, retrieval: RetrievalResult) -> bool:
     passages = " ".join(hit.chunk.text for hit in retrieval.hits[:PASSAGES_SEARCHED])
     held = numbers_in(normalize(passages))
     return any(count not in held for count in counts)
+
+
+def _no_answer_of_its_type(text: str, retrieval: RetrievalResult) -> bool:
+    """Whether the question asks for a year, a duration or a number of people and none of the
+    passages an answer would be built from holds one."""
+    passages = normalize(" ".join(hit.chunk.text for hit in retrieval.hits[:ANSWER_PASSAGES]))
+    return any(asks.search(text) and not answer.search(passages) for asks, answer in _ANSWER_TYPES)
 
 
 def _any_word_found(asked: WordQuestion, retrieval: RetrievalResult) -> bool:
