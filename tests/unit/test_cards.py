@@ -121,11 +121,15 @@ def test_a_question_about_the_other_dialect_point_is_not_answered_with_this_one_
     rice = card("lexicon-food#food-001", "饭", ("饭",), "bue5")
     numbers = {rice.entry_id: 1}
     asked = word_question("仙游话的“饭”怎么读")
-    assert asked is not None and asked.point == "仙游"
+    assert asked is not None
+    assert asked.point == "仙游"
     assert card_statement(asked, [rice], numbers) == ""
     putian = word_question("莆田话的“饭”怎么读")
-    assert putian is not None and card_statement(putian, [rice], numbers).startswith("“饭”读")
+    assert putian is not None
+    assert card_statement(putian, [rice], numbers).startswith("“饭”读")
     both = word_question("“饭”在莆田话和仙游话里怎么读")
-    assert both is not None and both.point == "" and card_statement(both, [rice], numbers)
+    assert both is not None
+    assert both.point == ""
+    assert card_statement(both, [rice], numbers)
     unknown = WordCard(**{**rice.__dict__, "point": ""})
     assert card_statement(asked, [unknown], numbers)  # a card of no stated point is not contradicted
