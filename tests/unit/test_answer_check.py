@@ -34,7 +34,9 @@ def test_an_english_question_is_compared_through_its_mandarin_words() -> None:
 
 def test_the_excerpt_runs_on_to_the_sentences_after_it_within_the_limit() -> None:
     # The sentence naming the subject is followed by the one that answers: both are quoted.
-    custom = source(1, "做岁与做大岁", "莆田人一个春节要过两次年。这个习俗与明代倭寇攻陷兴化府城有关。" + "另。" * 100)
+    custom = source(
+        1, "做岁与做大岁", "莆田人一个春节要过两次年。这个习俗与明代倭寇攻陷兴化府城有关。" + "另。" * 100
+    )
     quoted = extractive_answer("莆田人为什么过两次年", [custom], False)
     assert quoted.startswith("（摘自资料 [1]）莆田人一个春节要过两次年。这个习俗与明代倭寇")
     assert len(quoted.split("）", 1)[1]) <= QUOTED_CHARS
