@@ -275,6 +275,15 @@ def _bench_scale(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def proxy_options(settings: Settings) -> dict[str, Any]:
+    """uvicorn's forwarded-header options: believed only from PUXIAN_TRUSTED_PROXIES (uvicorn's own
+    default believes 127.0.0.1, so any local client could pose as another address)."""
+    proxies = settings.trusted_proxies.strip()
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -284,7 +293,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
     host, port = args.host or settings.host, args.port or settings.port
     log.info("starting on http://%s:%d (loading models first)", host, port)
     app = create_app(settings, services_factory=lambda s: build_services(s, show_progress=True))
-    uvicorn.run(app, host=host, port=port, log_config=None)
+    uvicorn.run(app, host=host, port=port, log_config=None, **proxy_options(settings))
     return 0
 
 

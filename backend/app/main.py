@@ -9,12 +9,14 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import __version__
+from app.api.docs_pages import install_api_docs
 from app.api.routes import PUBLIC_ROUTERS, protected
 from app.auth.setup import install_auth
 from app.bootstrap import Services, build_services
 from app.core.config import Settings, get_settings
 from app.core.errors import install_error_handlers
 from app.core.request_id import install_log_record_request_id
+from app.core.security_headers import SecurityHeaders
 from app.knowledge.router import router as knowledge_admin_router
 from app.knowledge.uploads import UPLOAD_PATH, RouteBodyLimits
 from app.observability.metrics import Metrics
@@ -47,6 +49,8 @@ def create_app(
         description="Question answering about the Puxian dialect (莆仙话) from a curated knowledge base.",
         version=__version__,
         lifespan=lifespan,
+        docs_url=None,  # served from local assets by install_api_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     install_log_record_request_id()
@@ -54,16 +58,18 @@ def create_app(
     app.state.metrics = metrics = Metrics(
         lambda: getattr(getattr(app.state, "services", None), "engines", None)
     )
+    install_error_handlers(app)  # first, so its middleware is the innermost: the observer sees a 500
     app.add_middleware(
         RouteBodyLimits, max_bytes=settings.max_body_bytes, larger={UPLOAD_PATH: settings.max_upload_bytes}
     )
+    app.add_middleware(SecurityHeaders)
     # Added last, so outermost: it sees every request, the refused ones included.
     app.add_middleware(RequestObserver, metrics=metrics)
-    install_error_handlers(app)
     install_auth(app, settings)
     for router in (*PUBLIC_ROUTERS, protected):
         app.include_router(router)
     app.include_router(knowledge_admin_router)
     app.include_router(admin_password_router)
+    install_api_docs(app)
     app.include_router(web_router)  # last: the browser UI answers every path the API does not
     return app

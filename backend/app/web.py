@@ -23,9 +23,9 @@ from app.core.errors import error_response
 # Paths that belong to the API and its documentation, never to the UI.
 RESERVED_PREFIXES = ("/api", "/v1", "/docs", "/redoc", "/openapi.json", "/metrics")
 DEFAULT_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+# The pages' own policy; nosniff, frame denial and the referrer policy come with every response
+# (app/core/security_headers.py).
 SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
@@ -61,6 +61,8 @@ def frontend(path: str, request: Request) -> Response:
         return error_response(
             503, "frontend_not_built", "The web UI is not built; run `make frontend` (or `make run`)."
         )
+    if "\x00" in path:  # no file is named so; the file system refuses to look (ValueError)
+        return error_response(404, "not_found", "Not Found")
     candidate = (dist / path).resolve()
     if path and candidate.is_file() and candidate.is_relative_to(dist):
         immutable = candidate.is_relative_to(dist / "assets")

@@ -23,6 +23,7 @@ from app.auth.tokens import TokenCodec
 from app.bootstrap import Services
 from app.chat.service import RAGService
 from app.core.config import Settings
+from app.core.limits import Offset
 from app.db.session import Database
 
 
@@ -101,7 +102,7 @@ class Page:
 
 
 def page_params(
-    offset: Annotated[int, Query(ge=0, description="How many items to skip.")] = 0,
+    offset: Offset = 0,
     limit: Annotated[int, Query(ge=1, le=100, description="How many items to return.")] = 20,
 ) -> Page:
     return Page(offset, limit)

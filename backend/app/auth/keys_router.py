@@ -7,6 +7,7 @@ from fastapi import APIRouter, Response
 from app.api.deps import ClientIp, SessionDep, SignedInUser
 from app.auth import api_keys
 from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
+from app.core.limits import RowId
 
 router = APIRouter(prefix="/api/keys", tags=["api-keys"])
 
@@ -28,7 +29,7 @@ def create_key(
 
 
 @router.delete("/{key_id}", operation_id="keys-revoke", status_code=204)
-def revoke_key(key_id: int, principal: SignedInUser, session: SessionDep, client_ip: ClientIp) -> Response:
+def revoke_key(key_id: RowId, principal: SignedInUser, session: SessionDep, client_ip: ClientIp) -> Response:
     """Revoke a key: requests with it are refused from now on."""
     api_keys.revoke_api_key(session, principal.user_id, key_id, client_ip)
     return Response(status_code=204)

@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from app.core.request_model import RequestModel
 from app.users.schemas import MAX_PASSWORD_CHARS, Password, UserPublic
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     # Not validated as a username: a malformed one is simply a wrong one (401, and throttled).
@@ -19,13 +20,13 @@ class LoginRequest(BaseModel):
     password: str = Field(max_length=MAX_PASSWORD_CHARS)
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     refresh_token: str = Field(max_length=4096)
 
 
-class PasswordChange(BaseModel):
+class PasswordChange(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     current_password: str = Field(max_length=MAX_PASSWORD_CHARS)
@@ -47,7 +48,7 @@ def _name_has_text(value: str) -> str:
     return value
 
 
-class ApiKeyCreate(BaseModel):
+class ApiKeyCreate(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(max_length=100), AfterValidator(_name_has_text)] = Field(

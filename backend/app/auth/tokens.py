@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -9,10 +10,13 @@ from enum import StrEnum
 import jwt
 
 from app.auth import errors
+from app.core.limits import MAX_ID
 from app.db.types import utc_now
 
 ALGORITHM = "HS256"
 ISSUER = "puxian-rag"
+# ASCII digits only: str.isdigit() also takes "١" (Arabic-Indic one) and "²".
+_USER_ID = re.compile(r"[1-9][0-9]{0,18}")
 
 
 class TokenKind(StrEnum):
@@ -77,12 +81,17 @@ class TokenCodec:
             raise errors.token_expired() from exc
         except jwt.PyJWTError as exc:
             raise errors.invalid_token() from exc
-        # An access token must not pass for a refresh token, nor the reverse.
-        if claims["typ"] != kind.value or not str(claims["sub"]).isdigit() or type(claims["ver"]) is not int:
+        # An access token must not pass for a refresh token, nor the reverse. A validly signed token
+        # can still carry odd claims (a 40-digit or Arabic-Indic "sub", "exp" as a string): only
+        # the shapes this codec issues are accepted.
+        user_id = claims["sub"]
+        if (
+            claims["typ"] != kind.value
+            or not isinstance(user_id, str)
+            or not _USER_ID.fullmatch(user_id)
+            or int(user_id) > MAX_ID
+            or type(claims["ver"]) is not int
+            or type(claims["exp"]) is not int
+        ):
             raise errors.invalid_token()
-        return TokenClaims(
-            int(claims["sub"]),
-            claims["ver"],
-            kind,
-            datetime.fromtimestamp(claims["exp"], tz=UTC),
-        )
+        return TokenClaims(int(user_id), claims["ver"], kind, datetime.fromtimestamp(claims["exp"], tz=UTC))

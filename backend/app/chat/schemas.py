@@ -8,8 +8,10 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from app.core.request_model import RequestModel
 
-class ChatRequest(BaseModel):
+
+class ChatRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(

@@ -20,6 +20,7 @@ from app.conversations.schemas import (
     FeedbackPublic,
     MessagePublic,
 )
+from app.core.limits import RowId
 
 router = APIRouter(prefix="/api", tags=["conversations"])
 
@@ -105,7 +106,7 @@ def delete_conversation(
 
 @router.put("/messages/{message_id}/feedback", operation_id="feedback-set", response_model=FeedbackPublic)
 def set_feedback(
-    message_id: int, body: FeedbackIn, principal: CurrentUser, session: SessionDep
+    message_id: RowId, body: FeedbackIn, principal: CurrentUser, session: SessionDep
 ) -> FeedbackPublic:
     """Thumbs up or down, with an optional comment, on one of your answers (replaces earlier feedback)."""
     feedback = service.set_feedback(session, principal.user_id, message_id, body.rating, body.comment)
@@ -113,6 +114,6 @@ def set_feedback(
 
 
 @router.delete("/messages/{message_id}/feedback", operation_id="feedback-delete", status_code=204)
-def delete_feedback(message_id: int, principal: CurrentUser, session: SessionDep) -> Response:
+def delete_feedback(message_id: RowId, principal: CurrentUser, session: SessionDep) -> Response:
     service.delete_feedback(session, principal.user_id, message_id)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from app.chat.schemas import LinkedTermPublic, SourcePublic, WordCardPublic
 from app.conversations.models import MessageRole, Rating
+from app.core.request_model import RequestModel
 
 DEFAULT_TITLE = "新对话"
 MAX_TITLE_CHARS = 200
@@ -26,13 +27,13 @@ def _title_has_text(value: str) -> str:
 Title = Annotated[str, Field(max_length=MAX_TITLE_CHARS), AfterValidator(_title_has_text)]
 
 
-class ConversationCreate(BaseModel):
+class ConversationCreate(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Title = DEFAULT_TITLE
 
 
-class ConversationUpdate(BaseModel):
+class ConversationUpdate(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     title: Title = Field(examples=["莆仙话的声调"])
@@ -51,7 +52,7 @@ class ConversationsPublic(BaseModel):
     count: int = Field(description="How many conversations the user has in all.")
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     rating: Rating

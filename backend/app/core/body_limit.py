@@ -7,6 +7,9 @@ import json
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+OPENAI_PREFIX = "/v1/"  # the OpenAI-compatible API (app/openai_api)
+CODE = "body_too_large"
+
 
 class BodyTooLarge(HTTPException):
     """Raised while the body is read; an HTTPException so that FastAPI passes it to the handlers."""
@@ -27,7 +30,7 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, send)
             return
         received = 0
         response_started = False
@@ -50,10 +53,17 @@ class BodySizeLimit:
             await self.app(scope, limited_receive, tracking_send)
         except BodyTooLarge:
             if not response_started:
-                await self._refuse(send)
+                await self._refuse(scope, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps({"detail": BodyTooLarge(self.max_bytes).detail, "code": "body_too_large"}).encode()
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        message = BodyTooLarge(self.max_bytes).detail
+        if scope["path"].startswith(OPENAI_PREFIX):  # OpenAI's clients read OpenAI's error shape
+            shape: dict[str, object] = {
+                "error": {"message": message, "type": "invalid_request_error", "param": None, "code": CODE}
+            }
+        else:
+            shape = {"detail": message, "code": CODE}
+        body = json.dumps(shape).encode()
         await send(
             {
                 "type": "http.response.start",

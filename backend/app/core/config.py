@@ -25,6 +25,10 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (comma-separated IPs or networks,
+    # as uvicorn's forwarded_allow_ips). Empty: none, so no client can pose as another address in
+    # the audit log or the sign-in throttle.
+    trusted_proxies: str = ""
 
     # Where runtime data (indexes, the SQLite file) and prepared models live.
     data_dir: Path = Path("data")

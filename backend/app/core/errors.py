@@ -12,13 +12,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inference_engine import EngineError, EngineNotLoaded, InvalidPrompt
 
 log = logging.getLogger(__name__)
 
 # Error types raised by our validators (PydanticCustomError), passed to clients as codes.
-CUSTOM_VALIDATION_CODES = frozenset({"question_empty"})
+CUSTOM_VALIDATION_CODES = frozenset({"question_empty", "invalid_text"})
 
 
 class ModelNotPrepared(RuntimeError):
@@ -69,7 +70,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
-        return error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        response = error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
+        response.headers.update(exc.headers or {})  # a 405's Allow
+        return response
 
     @app.exception_handler(EngineError)
     async def engine_error(_: Request, exc: EngineError) -> JSONResponse:
@@ -86,7 +89,37 @@ def install_error_handlers(app: FastAPI) -> None:
     async def model_missing(_: Request, exc: ModelNotPrepared) -> JSONResponse:
         return error_response(503, "model_not_prepared", str(exc))
 
-    @app.exception_handler(Exception)
-    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error")
-        return error_response(500, "internal_error", "Internal server error.")
+    # Unexpected exceptions end in UnexpectedErrors (a middleware), not in an exception handler:
+    # Starlette re-raises after such a handler answers, and the server then drops the client's
+    # kept-alive connection.
+    app.add_middleware(UnexpectedErrors)
+
+
+class UnexpectedErrors:
+    """ASGI middleware: an exception no handler took becomes a logged 500 in our shape (or, once a
+    response has started, the end of that response), and is not raised further."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except StarletteHTTPException:
+            raise  # a body over its limit, answered by the body-limit middleware outside
+        except Exception:
+            log.exception("unhandled error")
+            if started:
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+                return
+            await error_response(500, "internal_error", "Internal server error.")(scope, receive, send)

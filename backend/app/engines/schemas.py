@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.request_model import RequestModel
 from app.engines.slot import EngineStatus
 
 
@@ -69,7 +70,7 @@ class EnginesPublic(BaseModel):
     engines: list[EnginePublic]
 
 
-class DefaultEngineUpdate(BaseModel):
+class DefaultEngineUpdate(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     engine: str = Field(min_length=1, max_length=40, examples=["vllm"])

@@ -12,17 +12,18 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.chat.schemas import SourcePublic, WordCardPublic
+from app.core.request_model import RequestModel
 from app.core.stop_sequences import stop_sequences as checked_stop_sequences
 
 
-class TextPart(BaseModel):
+class TextPart(RequestModel):
     model_config = ConfigDict(extra="ignore")
 
     type: Literal["text"]
     text: str
 
 
-class ChatMessageIn(BaseModel):
+class ChatMessageIn(RequestModel):
     model_config = ConfigDict(extra="ignore")
 
     role: Literal["system", "developer", "user", "assistant", "tool"]
@@ -36,13 +37,13 @@ class ChatMessageIn(BaseModel):
         return self.content or ""
 
 
-class StreamOptions(BaseModel):
+class StreamOptions(RequestModel):
     model_config = ConfigDict(extra="ignore")
 
     include_usage: bool = False
 
 
-class ChatCompletionRequest(BaseModel):
+class ChatCompletionRequest(RequestModel):
     model_config = ConfigDict(extra="ignore")
 
     model: str = Field(description="An engine from GET /v1/models.", examples=["vllm"])

@@ -11,6 +11,7 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.core.request_model import RequestModel
 from app.core.stop_sequences import MAX_STOP_SEQUENCES, stop_sequences
 from inference_engine import ChatMessage, Prompt, SamplingOverrides
 
@@ -19,14 +20,14 @@ MAX_MESSAGES = 50
 MAX_TOKENS = 1024
 
 
-class PlaygroundMessage(BaseModel):
+class PlaygroundMessage(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     role: Literal["system", "user", "assistant"]
     content: str = Field(max_length=MAX_PROMPT_CHARS)
 
 
-class SamplingFields(BaseModel):
+class SamplingFields(RequestModel):
     """What both routes take besides the prompt: the engine and the sampling values.
 
     Absent values keep the engine's configured defaults (`PUXIAN_LLM_*`, the engine's `config`);

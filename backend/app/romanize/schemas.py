@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.request_model import RequestModel
 from romanization.convert import Conversion, SyllableResult, WordResult
 from romanization.syllable import POINT_NAMES, TONE_NAMES
 
@@ -13,7 +14,7 @@ SystemName = Literal["psp", "buc", "ipa"]
 _SYSTEMS: tuple[SystemName, ...] = ("psp", "buc", "ipa")
 
 
-class RomanizeRequest(BaseModel):
+class RomanizeRequest(RequestModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     text: str = Field(

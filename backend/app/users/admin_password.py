@@ -8,18 +8,20 @@ working. Administrators change their own password with `POST /api/auth/password`
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from app.api.deps import AdminUser, ClientIp, SessionDep, SettingsDep, require_admin
 from app.audit.service import record_event
 from app.core.errors import ApiError
+from app.core.limits import RowId
+from app.core.request_model import RequestModel
 from app.users.schemas import Password, UserPublic
 from app.users.service import get_user, set_password
 
 router = APIRouter(prefix="/api/admin/users", tags=["admin"], dependencies=[Depends(require_admin)])
 
 
-class PasswordReset(BaseModel):
+class PasswordReset(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     new_password: Password
@@ -27,7 +29,7 @@ class PasswordReset(BaseModel):
 
 @router.post("/{user_id}/password", operation_id="admin-reset-password", response_model=UserPublic)
 def reset_password(
-    user_id: int,
+    user_id: RowId,
     body: PasswordReset,
     admin: AdminUser,
     session: SessionDep,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.deps import AdminUser, ClientIp, PageDep, SessionDep, SettingsDep
+from app.core.limits import RowId
 from app.users import service
 from app.users.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate
 
@@ -36,7 +37,7 @@ def create_user(
 
 @router.patch("/{user_id}", operation_id="admin-update-user", response_model=UserPublic)
 def update_user(
-    user_id: int, body: UserUpdate, admin: AdminUser, session: SessionDep, client_ip: ClientIp
+    user_id: RowId, body: UserUpdate, admin: AdminUser, session: SessionDep, client_ip: ClientIp
 ) -> UserPublic:
     """Deactivate (its tokens and API keys stop working at once), reactivate, or change the role."""
     user = service.update_user(

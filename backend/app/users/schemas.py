@@ -8,6 +8,7 @@ from typing import Annotated, Self
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from app.core.request_model import RequestModel
 from app.users.models import Role
 from app.users.usernames import InvalidUsername, normalize_username
 
@@ -26,7 +27,7 @@ Username = Annotated[str, Field(max_length=100), AfterValidator(_valid_username)
 Password = Annotated[str, Field(max_length=MAX_PASSWORD_CHARS)]
 
 
-class UserRegister(BaseModel):
+class UserRegister(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     username: Username = Field(examples=["lin_xiaoming"])
@@ -37,7 +38,7 @@ class UserCreate(UserRegister):
     role: Role = Role.USER
 
 
-class UserUpdate(BaseModel):
+class UserUpdate(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     is_active: bool | None = None
