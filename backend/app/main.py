@@ -18,7 +18,7 @@ from app.core.errors import install_error_handlers
 from app.core.request_id import install_log_record_request_id
 from app.core.security_headers import SecurityHeaders
 from app.knowledge.router import router as knowledge_admin_router
-from app.knowledge.uploads import UPLOAD_PATH, RouteBodyLimits
+from app.knowledge.uploads import UPLOAD_PATH, RouteBodyLimits, recover_interrupted_uploads
 from app.observability.metrics import Metrics
 from app.observability.middleware import RequestObserver
 from app.users.admin_password import router as admin_password_router
@@ -39,6 +39,7 @@ def create_app(
         services = services_factory(settings)
         app.state.services = services
         ensure_first_admin(services.knowledge.database, settings)
+        recover_interrupted_uploads(services.knowledge.ingestor, settings)
         try:
             yield
         finally:

@@ -34,6 +34,11 @@ CURATED, IMPORTED = "curated", "imported"
 SKIPPED_NAMES = frozenset({"readme.md", "license.md", "changelog.md"})
 
 
+class TooManyChunks(ValueError):
+    def __init__(self, chunks: int, limit: int) -> None:
+        super().__init__(f"the document makes {chunks} chunks; at most {limit} are accepted per upload")
+
+
 @dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)
@@ -63,9 +68,17 @@ class Ingestor:
         self.chunk_chars, self.overlap_chars = chunk_chars, overlap_chars
 
     def ingest(
-        self, paths: Sequence[Path], collection: str = IMPORTED, sync: bool = True, show_progress: bool = True
+        self,
+        paths: Sequence[Path],
+        collection: str = IMPORTED,
+        sync: bool = True,
+        show_progress: bool = True,
+        max_chunks: int | None = None,
     ) -> IngestReport:
-        """Ingest files and folders; with `sync`, documents gone from those folders are deleted."""
+        """Ingest files and folders; with `sync`, documents gone from those folders are deleted.
+
+        A document of more than `max_chunks` chunks is refused (an error) before any is embedded.
+        """
         started = time.perf_counter()
         report = IngestReport()
         roots = [path.resolve() for path in paths]
@@ -82,7 +95,10 @@ class Ingestor:
         # All the new documents' readings help derive each one's pronunciations (pronunciation.py).
         readings = self.knowledge.readings_with(documents)
         for document in tqdm(documents, desc="ingesting", unit="file", disable=not show_progress or len(documents) < 2):
-            self._store_new(document, collection, stored, stored_by_path, report, show_progress, readings)
+            try:
+                self._store_new(document, collection, stored, stored_by_path, report, show_progress, readings, max_chunks)
+            except TooManyChunks as exc:
+                report.errors.append(f"{document.source_path}: {exc}")
         if sync:
             self._delete_missing(roots, collection, seen_paths, report)
         self.knowledge.persist()
@@ -149,9 +165,10 @@ class Ingestor:
         report: IngestReport,
         show_progress: bool,
         readings: Readings,
+        max_chunks: int | None,
     ) -> None:
+        chunk_count = self._store(document, collection, report, show_progress, readings, max_chunks)
         report.warnings.extend(document.warnings)
-        chunk_count = self._store(document, collection, report, show_progress, readings)
         (report.updated if document.id in stored else report.added).append(document.id)
         info = DocumentInfo(
             document.id, document.title, document.kind, collection, document.source_path, document.content_hash,
@@ -160,10 +177,18 @@ class Ingestor:
         stored[document.id] = stored_by_path[document.source_path] = info
 
     def _store(
-        self, document: ParsedDocument, collection: str, report: IngestReport, show_progress: bool, readings: Readings
+        self,
+        document: ParsedDocument,
+        collection: str,
+        report: IngestReport,
+        show_progress: bool,
+        readings: Readings,
+        max_chunks: int | None,
     ) -> int:
         """Chunk, embed (what is new) and store one document; returns its chunk count."""
         chunks = chunk_document(document, self.chunk_chars, self.overlap_chars, readings)
+        if max_chunks is not None and len(chunks) > max_chunks:
+            raise TooManyChunks(len(chunks), max_chunks)
         texts = [chunk.embedding_text() for chunk in chunks]
         hashes = [hashlib.sha256(text.encode()).hexdigest() for text in texts]
         reusable = self.store.vectors_for_hashes(hashes)

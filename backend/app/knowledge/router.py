@@ -1,16 +1,19 @@
 """`/api/admin/documents`: list, upload, delete and re-index the knowledge base's documents (admins only).
 
 Mounted by app/main.py; the admin guard is this router's own dependency. Routes are plain functions,
-which FastAPI runs in worker threads: ingestion (embedding on the CPU) never blocks the event loop.
+which FastAPI runs in worker threads, except the upload, which reads its body itself (after the
+guard) and then ingests in a worker thread: ingestion (embedding on the CPU) never blocks the event loop.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Mapping
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.api.deps import AdminUser, ClientIp, ServicesDep, SettingsDep, require_admin
 from app.audit.service import record_event
@@ -30,10 +33,31 @@ from app.knowledge.store import DocumentInfo
 
 router = APIRouter(prefix=uploads.UPLOAD_PATH, tags=["admin"], dependencies=[Depends(require_admin)])
 
-Files = Annotated[
-    list[UploadFile],
-    File(description="One or more files: .md .txt .csv .tsv .dict.yaml .pdf .docx (UTF-8 for text)."),
-]
+# The upload's body is read by the route itself, after the admin guard has run: a body declared as
+# a parameter would be read (all PUXIAN_MAX_UPLOAD_BYTES of it) before the guard could refuse.
+UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "One or more files: .md .txt .csv .tsv .dict.yaml .pdf .docx "
+                            "(UTF-8 for text).",
+                        }
+                    },
+                }
+            }
+        },
+    }
+}
+MAX_FILES_PER_UPLOAD = 50
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 @router.get("", operation_id="admin-list-documents", response_model=DocumentsPublic)
@@ -49,27 +73,53 @@ def list_documents(request: Request, services: ServicesDep, settings: SettingsDe
     )
 
 
-@router.post("", operation_id="admin-upload-documents", response_model=UploadResponse)
-def upload_documents(
-    files: Files, admin: AdminUser, services: ServicesDep, settings: SettingsDep, client_ip: ClientIp
+@router.post(
+    "", operation_id="admin-upload-documents", response_model=UploadResponse, openapi_extra=UPLOAD_BODY
+)
+async def upload_documents(
+    request: Request, admin: AdminUser, services: ServicesDep, settings: SettingsDep, client_ip: ClientIp
 ) -> UploadResponse:
     """Store and ingest the files as imported documents; a file of the same name replaces its document.
 
-    Each file gets its own result: a malformed one is `failed` with `file:line: problem` errors and
+    Each file gets its own result: a malformed one, or one past a limit (unzipped size, paragraphs,
+    pages, nesting, PUXIAN_MAX_UPLOAD_CHUNKS), is `failed` with `file:line: problem` errors and
     nothing of it is stored, while the others are ingested. The whole request may be at most
-    PUXIAN_MAX_UPLOAD_BYTES (413 `body_too_large`).
+    PUXIAN_MAX_UPLOAD_BYTES (413 `body_too_large`); it is read only once the caller is known to be
+    an administrator.
     """
     started = time.perf_counter()
+    files = await _uploaded_files(request)
     names = [uploads.safe_filename(upload.filename) for upload in files]  # 422 before anything is stored
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:
         raise ApiError(422, "duplicate_file", f"{duplicates[0]} is sent more than once.")
-    results: list[UploadResult] = []
-    for name, upload in zip(names, files, strict=True):
-        results.append(uploads.ingest_upload(services.knowledge.ingestor, settings, name, upload.file.read()))
+    contents = [await upload.read() for upload in files]
+    results = await run_in_threadpool(_ingest_all, services, settings, names, contents)
     files_audited = [{"name": r.filename, "status": r.status, "document_id": r.document_id} for r in results]
     _audit(services, "document.uploaded", admin.user_id, "", {"files": files_audited}, client_ip)
     return UploadResponse(results=results, seconds=round(time.perf_counter() - started, 2))
+
+
+async def _uploaded_files(request: Request) -> list[UploadFile]:
+    """The `files` parts of a multipart body; 422 for any other body."""
+    if not request.headers.get("content-type", "").startswith(FORM_TYPES):
+        raise ApiError(422, "invalid_body", "Send the files as multipart/form-data, in the field 'files'.")
+    try:
+        form = await request.form(max_files=MAX_FILES_PER_UPLOAD, max_fields=MAX_FILES_PER_UPLOAD)
+    except StarletteHTTPException as exc:  # malformed multipart, too many parts; or 413, kept
+        if exc.status_code == 413:
+            raise
+        raise ApiError(422, "invalid_body", f"The upload cannot be read: {exc.detail}") from exc
+    files = [part for part in form.getlist("files") if isinstance(part, UploadFile)]
+    if not files:
+        raise ApiError(422, "missing_field", "The field 'files' is required.")
+    return files
+
+
+def _ingest_all(services: Services, settings: Settings, names: list[str], contents: list[bytes]) -> list[UploadResult]:
+    """Ingest the files one after the other (blocking: embedding takes seconds on a CPU)."""
+    ingestor = services.knowledge.ingestor
+    return [uploads.ingest_upload(ingestor, settings, name, data) for name, data in zip(names, contents, strict=True)]
 
 
 @router.delete("/{document_id}", operation_id="admin-delete-document", status_code=204)

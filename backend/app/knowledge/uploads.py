@@ -8,6 +8,8 @@ loop, because embedding takes seconds on a CPU.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import threading
 import unicodedata
@@ -23,9 +25,12 @@ from app.knowledge.ingest import CURATED, IMPORTED, SKIPPED_NAMES, Ingestor, Ing
 from app.knowledge.schemas import UploadResult, UploadStatus
 from app.knowledge.sources.reader import SUFFIXES, is_supported
 
+log = logging.getLogger(__name__)
+
 UPLOAD_PATH = "/api/admin/documents"
 MAX_FILENAME_CHARS = 160
 _INGESTION = threading.Lock()
+STAGING = ".staging"  # in the uploads folder; hidden, so never ingested itself
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")
 
 
@@ -62,26 +67,40 @@ def safe_filename(raw: str | None) -> str:
 
 
 def ingest_upload(ingestor: Ingestor, settings: Settings, name: str, data: bytes) -> UploadResult:
-    """Store one upload and ingest it; on an error nothing of it is kept (a previous version stays)."""
+    """Store one upload and ingest it; on an error nothing of it is kept (a previous version stays).
+
+    Uploads are ingested one at a time, the file written included: concurrent uploads of one name
+    are serialised, the last one wins and each is told its own outcome. The file is staged, and a
+    journal (`.staging/NAME.pending`) marks the upload as under way until its ingestion is
+    committed, so that a crash at any moment can be rolled back (`recover_interrupted_uploads`).
+    """
     folder = uploads_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    target, previous, incoming = folder / name, folder / f".{name}.previous", folder / f".{name}.incoming"
-    incoming.write_bytes(data)
+    staging = folder / STAGING
+    staging.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    incoming, previous, pending = (staging / f"{name}{suffix}" for suffix in (".incoming", ".previous", ".pending"))
     with _INGESTION:
+        _write_durably(incoming, data)
         had_previous = target.exists()
+        _write_durably(pending, b"previous" if had_previous else b"new")
         if had_previous:
             target.replace(previous)
         incoming.replace(target)
         try:
-            report = ingestor.ingest([target], collection=IMPORTED, sync=False, show_progress=False)
+            report = ingestor.ingest(
+                [target], collection=IMPORTED, sync=False, show_progress=False, max_chunks=settings.max_upload_chunks
+            )
         except BaseException:
             _restore(target, previous, had_previous)
+            pending.unlink(missing_ok=True)
             raise
         if report.errors:
             _restore(target, previous, had_previous)
-            errors = [display_paths(error, settings) for error in report.errors]
-            return UploadResult(filename=name, status="failed", errors=errors)
         previous.unlink(missing_ok=True)
+        pending.unlink(missing_ok=True)
+    if report.errors:
+        errors = [display_paths(error, settings) for error in report.errors]
+        return UploadResult(filename=name, status="failed", errors=errors)
     status, ids = _outcome(report)
     document = next((doc for doc in ingestor.store.documents(IMPORTED) if doc.id in ids), None)
     return UploadResult(
@@ -92,6 +111,38 @@ def ingest_upload(ingestor: Ingestor, settings: Settings, name: str, data: bytes
         chunks=document.chunk_count if document else 0,
         warnings=[display_paths(warning, settings) for warning in report.warnings],
     )
+
+
+def recover_interrupted_uploads(ingestor: Ingestor, settings: Settings) -> list[str]:
+    """Roll back the uploads a crash interrupted (their journal is still there): the previous file
+    is put back, or a new one removed, and the uploads folder is ingested again so that the
+    database matches (an interrupted upload may have been committed before the crash). Returns the
+    names rolled back; run at start-up, before any request."""
+    staging = uploads_dir(settings) / STAGING
+    if not staging.is_dir():
+        return []
+    rolled_back = []
+    with _INGESTION:
+        for pending in sorted(staging.glob("*.pending")):
+            name = pending.name.removesuffix(".pending")
+            target, previous = uploads_dir(settings) / name, staging / f"{name}.previous"
+            _restore(target, previous, previous.exists())
+            (staging / f"{name}.incoming").unlink(missing_ok=True)
+            pending.unlink()
+            rolled_back.append(name)
+        for leftover in staging.iterdir():  # staged files of uploads that never got a journal
+            leftover.unlink(missing_ok=True)
+        if rolled_back:
+            log.warning("uploads interrupted by a crash, rolled back: %s", ", ".join(rolled_back))
+            ingestor.ingest([uploads_dir(settings)], collection=IMPORTED, sync=True, show_progress=False)
+    return rolled_back
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    with path.open("wb") as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def delete_upload_file(source_path: str, settings: Settings) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import yaml
 
 from app.knowledge.sources.model import SourceError
+from app.knowledge.sources.yaml_limits import NestedTooDeep, load_yaml
 
 CATEGORIES = ("overview", "phonology", "romanization", "grammar", "vocabulary", "geography", "culture")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -44,7 +45,9 @@ def parse_markdown(path: Path, text: str, strict: bool) -> tuple[dict[str, Any],
 
 def _front_matter(path: Path, lines: list[str]) -> dict[str, Any]:
     try:
-        meta = yaml.safe_load("\n".join(lines))
+        meta = load_yaml("\n".join(lines))
+    except NestedTooDeep as exc:
+        raise SourceError(path, 2, f"front matter cannot be read: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

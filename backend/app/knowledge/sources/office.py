@@ -1,4 +1,9 @@
-"""PDF and Word (.docx) files: their text, with Word headings kept as Markdown headings."""
+"""PDF and Word (.docx) files: their text, with Word headings kept as Markdown headings.
+
+Both are containers a small file can blow up from (a 299 KB .docx unzipping to 300 MB, or holding
+200,000 empty paragraphs), so each is bounded before and while it is read: the unzipped size, the
+paragraphs, the pages. A file past a bound is refused with a message saying which.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,10 @@ import io
 from pathlib import Path
 
 from app.knowledge.sources.model import SourceError
+
+MAX_UNZIPPED_BYTES = 64 * 1024 * 1024  # a .docx's parts together, unzipped
+MAX_PARAGRAPHS = 20_000  # paragraphs and table rows of a .docx
+MAX_PAGES = 2_000  # of a PDF
 
 
 def read_pdf(path: Path, data: bytes) -> tuple[str, str]:
@@ -17,6 +26,10 @@ def read_pdf(path: Path, data: bytes) -> tuple[str, str]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise SourceError(path, None, "the PDF is encrypted; remove the password first")
+        if len(reader.pages) > MAX_PAGES:
+            raise SourceError(
+                path, None, f"the PDF has {len(reader.pages)} pages; at most {MAX_PAGES} are accepted"
+            )
         pages = []
         for number, page in enumerate(reader.pages, start=1):
             try:
@@ -37,11 +50,18 @@ def read_docx(path: Path, data: bytes) -> tuple[str, str]:
     import zipfile
 
     import docx
+    from lxml.etree import LxmlError
 
+    _check_unzipped_size(path, data)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, LxmlError) as exc:
         raise SourceError(path, None, f"not a readable .docx file: {exc}") from exc
+    if len(document.element.body) > MAX_PARAGRAPHS:
+        raise SourceError(
+            path, None, f"the document has {len(document.element.body)} paragraphs and tables; "
+            f"at most {MAX_PARAGRAPHS} are accepted (split it into several files)",
+        )  # fmt: skip
     blocks: list[str] = []
     for paragraph in document.paragraphs:
         text = paragraph.text.strip()
@@ -50,8 +70,12 @@ def read_docx(path: Path, data: bytes) -> tuple[str, str]:
         style = paragraph.style.name if paragraph.style is not None else ""
         level = _heading_level(style)
         blocks.append(f"{'#' * level} {text}" if level else text)
+    rows = 0
     for table in document.tables:
         for row in table.rows:
+            rows += 1
+            if rows > MAX_PARAGRAPHS:
+                raise SourceError(path, None, f"the tables have more than {MAX_PARAGRAPHS} rows")
             cells = [cell.text.strip() for cell in row.cells]
             if any(cells):
                 blocks.append(" | ".join(cells))
@@ -61,6 +85,26 @@ def read_docx(path: Path, data: bytes) -> tuple[str, str]:
         (b.lstrip("# ") for b in blocks if b.startswith("#")), path.stem
     )
     return title, "\n\n".join(blocks)
+
+
+def _check_unzipped_size(path: Path, data: bytes) -> None:
+    """Refuse a .docx whose parts unzip past MAX_UNZIPPED_BYTES (a zip bomb) before unzipping any.
+
+    The sizes are the archive's own; zipfile stops reading a part at its stated size and fails its
+    checksum if the part holds more, so a lying archive cannot get past them.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise SourceError(path, None, f"not a readable .docx file: {exc}") from exc
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise SourceError(
+            path, None, f"the .docx unzips to {unzipped // (1024 * 1024)} MiB; at most "
+            f"{MAX_UNZIPPED_BYTES // (1024 * 1024)} MiB are accepted",
+        )  # fmt: skip
 
 
 def _heading_level(style: str) -> int:

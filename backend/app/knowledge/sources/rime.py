@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from app.knowledge.sources.model import LexiconEntry, SourceError
+from app.knowledge.sources.yaml_limits import NestedTooDeep, load_yaml
 from app.knowledge.text_norm import to_simplified
 
 _HEADER_END = "..."
@@ -62,7 +63,9 @@ def parse_rime_dict(path: Path, text: str) -> tuple[dict[str, Any], list[Lexicon
 
 def _header(path: Path, lines: list[str]) -> dict[str, Any]:
     try:
-        header = yaml.safe_load("\n".join(lines)) or {}
+        header = load_yaml("\n".join(lines)) or {}
+    except NestedTooDeep as exc:
+        raise SourceError(path, 1, f"the header cannot be read: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise SourceError(path, mark.line + 1 if mark else 1, f"the header is not valid YAML: {exc}") from exc
