@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
@@ -23,6 +24,7 @@ from app.observability.metrics import Metrics
 from app.observability.middleware import RequestObserver
 from app.users.admin_password import router as admin_password_router
 from app.users.first_admin import ensure_first_admin
+from app.users.setup_code import issue_setup_code_if_needed
 from app.web import router as web_router
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,11 @@ def create_app(
         app.state.services = services
         ensure_first_admin(services.knowledge.database, settings)
         recover_interrupted_uploads(services.knowledge.ingestor, settings)
+        app.state.setup_code = issue_setup_code_if_needed(
+            services.knowledge.database,
+            timedelta(minutes=settings.setup_code_minutes),
+            f"http://{settings.host}:{settings.port}/",
+        )
         try:
             yield
         finally:

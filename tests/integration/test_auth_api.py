@@ -16,7 +16,14 @@ from app.users.models import Role
 from tests.integration.accounts import PASSWORD, Api, bearer
 
 # /metrics is public unless PUXIAN_METRICS_TOKEN is set (Prometheus scrapes it; test_metrics.py).
-PUBLIC_PATHS = {"/api/health", "/api/auth/login", "/api/auth/refresh", "/api/auth/register", "/metrics"}
+PUBLIC_PATHS = {
+    "/api/health",
+    "/api/auth/login",
+    "/api/auth/refresh",
+    "/api/auth/register",
+    "/metrics",
+    "/api/setup",
+}
 
 
 def _fill_path(path: str) -> str:
@@ -28,7 +35,7 @@ def _fill_path(path: str) -> str:
     )
 
 
-def test_every_route_but_health_and_sign_in_needs_a_credential(api: Api) -> None:
+def test_every_route_but_health_sign_in_and_setup_needs_a_credential(api: Api) -> None:
     # From the OpenAPI schema: every route the app serves, however its routers are nested.
     operations = [
         (method.upper(), path, operation)

@@ -1,6 +1,7 @@
 """Which routes need what. Everything under `protected` requires a signed-in user or an API key;
 everything under `admin` also requires the admin role. The public routes are only those in
-`PUBLIC_ROUTERS`: a client has no credential yet when it calls them (health, sign-in), or it is
+`PUBLIC_ROUTERS`: a client has no credential yet when it calls them (health, sign-in, the first
+administrator's setup), or it is
 Prometheus (`/metrics`, which takes a token of its own when PUXIAN_METRICS_TOKEN is set).
 The seed's `POST /api/vllm/generate`, outside `/api/admin`, carries the admin guard itself."""
 
@@ -24,8 +25,9 @@ from app.playground.seed_alias import router as seed_generate_router
 from app.romanize.router import router as romanize_router
 from app.system.router import router as system_router
 from app.users.router import router as users_router
+from app.users.setup_router import router as setup_router
 
-PUBLIC_ROUTERS = (system_router, auth_public_router, metrics_router)
+PUBLIC_ROUTERS = (system_router, auth_public_router, metrics_router, setup_router)
 
 admin = APIRouter(prefix="/api/admin", dependencies=[Depends(require_admin)])
 admin.include_router(users_router)

@@ -90,6 +90,8 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1)
     login_lockout_seconds: int = Field(15 * 60, ge=1)
     # Development only: an admin created at startup if missing (production: `puxian create-admin`).
+    # With no administrator, a one-time setup code valid this long is printed in the log at start-up.
+    setup_code_minutes: int = Field(60, ge=1)
     first_admin_username: str | None = None
     first_admin_password: SecretStr | None = None
 

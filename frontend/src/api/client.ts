@@ -41,6 +41,22 @@ export class ApiClient {
     return pair.user;
   }
 
+  /** Whether no administrator exists yet and the server's log holds a setup code. */
+  async setupNeeded(): Promise<boolean> {
+    const response = await this.send("/api/setup", { method: "GET" }, null);
+    if (!response.ok) return false;
+    return ((await response.json()) as { needed: boolean }).needed;
+  }
+
+  /** Create the first administrator with the setup code, and sign it in. */
+  async createFirstAdmin(code: string, username: string, password: string): Promise<User> {
+    const response = await this.send("/api/setup", { method: "POST", body: { code, username, password } }, null);
+    if (!response.ok) throw await errorFromResponse(response);
+    const pair = (await response.json()) as TokenPair;
+    this.setSession({ accessToken: pair.access_token, refreshToken: pair.refresh_token, user: pair.user });
+    return pair.user;
+  }
+
   logout(reason: ApiError | null = null): void {
     this.setSession(null, reason);
   }

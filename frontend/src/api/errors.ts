@@ -37,6 +37,10 @@ const MESSAGES: Record<string, string> = {
   token_revoked: "登录已失效（密码已更改或账号被停用），请重新登录。",
   invalid_api_key: "API 密钥无效或已被撤销。",
   invalid_credentials: "用户名或密码错误。",
+  setup_code_invalid: "设置码不对或已失效。设置码印在服务器的日志里；失效后重启服务器会生成新的。",
+  setup_code_expired: "设置码已过期，请重启服务器，从日志里取新的设置码。",
+  setup_done: "管理员已经创建，请直接登录。",
+  invalid_text: "输入里有无法识别的字符，请删掉后重试。",
   // 403
   admin_required: "只有管理员可以执行此操作。",
   account_disabled: "该账号已被停用，请联系管理员。",

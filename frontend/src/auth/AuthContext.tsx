@@ -10,6 +10,7 @@ interface AuthValue {
   /** Why the last session ended without the user signing out (shown on the sign-in page). */
   endedBecause: string | null;
   login: (username: string, password: string) => Promise<void>;
+  createFirstAdmin: (code: string, username: string, password: string) => Promise<void>;
   logout: () => void;
 }
 
@@ -36,6 +37,9 @@ export function AuthProvider({ client, children }: { client?: ApiClient; childre
       endedBecause,
       login: async (username, password) => {
         await api.login(username, password);
+      },
+      createFirstAdmin: async (code, username, password) => {
+        await api.createFirstAdmin(code, username, password);
       },
       logout: () => api.logout(),
     }),
