@@ -6,6 +6,8 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
+from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 
 from app.auth.models import ApiKey
@@ -87,7 +89,7 @@ def test_wrong_password_and_unknown_username_get_the_same_answer(api: Api) -> No
     )
 
 
-def test_repeated_failures_lock_the_username_but_no_other(make_api: Callable[..., Api]) -> None:
+def test_repeated_failures_make_that_client_wait_for_that_username_only(make_api: Callable[..., Api]) -> None:
     api = make_api(login_max_failures=3)
     api.account("alice")
     api.account("bob")
@@ -97,8 +99,12 @@ def test_repeated_failures_lock_the_username_but_no_other(make_api: Callable[...
     locked = api.client.post("/api/auth/login", json={"username": "alice", "password": PASSWORD})
     assert locked.status_code == 429, "even the right password must wait out the lock"
     assert locked.json()["code"] == "too_many_login_attempts"
-    assert 0 < int(locked.headers["retry-after"]) <= api.settings.login_lockout_seconds
-    assert "15 minute" in locked.json()["detail"]
+    assert 0 < int(locked.headers["retry-after"]) <= 60, "a minute at first"
+    assert "1 minute" in locked.json()["detail"]
+    # An attacker elsewhere cannot lock alice out: from another address she signs in.
+    elsewhere = TestClient(api.app, client=("198.51.100.7", 40000))  # the app is already started
+    from_elsewhere = elsewhere.post("/api/auth/login", json={"username": "alice", "password": PASSWORD})
+    assert from_elsewhere.status_code == 200
     assert (
         api.client.post("/api/auth/login", json={"username": "bob", "password": PASSWORD}).status_code == 200
     )
@@ -133,6 +139,30 @@ def test_refresh_gives_a_working_pair_and_tokens_are_not_interchangeable(api: Ap
     assert (access_as_refresh.status_code, access_as_refresh.json()["code"]) == (401, "invalid_token")
     refresh_as_access = api.client.get("/api/auth/me", headers=bearer(pair["refresh_token"]))
     assert (refresh_as_access.status_code, refresh_as_access.json()["code"]) == (401, "invalid_token")
+
+
+def refreshed(api: Api, token: str) -> Response:
+    return api.client.post("/api/auth/refresh", json={"refresh_token": token})
+
+
+def test_refresh_tokens_rotate_and_reusing_one_revokes_its_family(api: Api) -> None:
+    alice = api.account("alice")
+    other_device = api.login("alice", PASSWORD)["refresh_token"]  # a second sign-in: another family
+    first = refreshed(api, alice.refresh_token)
+    assert first.status_code == 200
+    second = refreshed(api, first.json()["refresh_token"])
+    assert second.status_code == 200, "each new refresh token works once"
+    # A thief replays the first token: the whole family ends, the owner's newest token included.
+    replay = refreshed(api, alice.refresh_token)
+    assert (replay.status_code, replay.json()["code"]) == (401, "token_revoked")
+    owner = refreshed(api, second.json()["refresh_token"])
+    assert (owner.status_code, owner.json()["code"]) == (401, "token_revoked")
+    assert refreshed(api, other_device).status_code == 200, "another sign-in is not affected"
+    events = api.client.get(
+        "/api/admin/audit-events?action=auth.refresh_token_reused",
+        headers=api.account("auditor", Role.ADMIN).headers,
+    )
+    assert events.json()["count"] == 1
 
 
 def test_forged_malformed_and_expired_tokens_are_refused(api: Api) -> None:

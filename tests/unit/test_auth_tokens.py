@@ -15,6 +15,9 @@ SECRET = "a test secret long enough for HS256 and for HS512, which wants 64 byte
 codec = TokenCodec(SECRET, timedelta(minutes=5), timedelta(days=1))
 
 
+IDS = ("0" * 31 + "1", "f" * 32)  # a refresh token's id and family
+
+
 def _code(token: str, kind: TokenKind = TokenKind.ACCESS) -> str:
     with pytest.raises(ApiError) as raised:
         codec.decode(token, kind)
@@ -26,15 +29,24 @@ def test_an_issued_token_decodes_to_its_claims() -> None:
     claims = codec.decode(codec.issue(42, 3, TokenKind.ACCESS), TokenKind.ACCESS)
     assert (claims.user_id, claims.version, claims.kind) == (42, 3, TokenKind.ACCESS)
     assert timedelta(minutes=4) < claims.expires_at - utc_now() <= timedelta(minutes=5)
-    refresh = codec.decode(codec.issue(42, 3, TokenKind.REFRESH), TokenKind.REFRESH)
+    refresh = codec.decode(codec.issue(42, 3, TokenKind.REFRESH, refresh_id=IDS), TokenKind.REFRESH)
     assert refresh.expires_at - utc_now() > timedelta(hours=23)
+    assert (refresh.token_id, refresh.family) == IDS
 
 
 def test_a_pair_has_both_kinds_and_the_access_lifetime() -> None:
-    pair = codec.issue_pair(7, 0)
+    pair = codec.issue_pair(7, 0, IDS, utc_now())
     assert pair.expires_in == 300
     assert codec.decode(pair.access_token, TokenKind.ACCESS).user_id == 7
     assert codec.decode(pair.refresh_token, TokenKind.REFRESH).user_id == 7
+
+
+def test_a_refresh_token_without_its_id_and_family_is_refused() -> None:
+    assert _code(codec.issue(1, 0, TokenKind.REFRESH), TokenKind.REFRESH) == "invalid_token"
+    assert (
+        _code(_signed({"typ": "refresh", "jti": "x" * 32, "fam": IDS[1]}), TokenKind.REFRESH)
+        == "invalid_token"
+    )
 
 
 def test_expired_tokens_say_so() -> None:
@@ -43,7 +55,7 @@ def test_expired_tokens_say_so() -> None:
 
 
 def test_one_kind_does_not_pass_for_the_other() -> None:
-    assert _code(codec.issue(1, 0, TokenKind.REFRESH), TokenKind.ACCESS) == "invalid_token"
+    assert _code(codec.issue(1, 0, TokenKind.REFRESH, refresh_id=IDS), TokenKind.ACCESS) == "invalid_token"
     assert _code(codec.issue(1, 0, TokenKind.ACCESS), TokenKind.REFRESH) == "invalid_token"
 
 

@@ -34,6 +34,12 @@ def invalid_token() -> NotAuthenticated:
     return NotAuthenticated("invalid_token", "The access token is not valid; sign in again.")
 
 
+def refresh_token_revoked() -> NotAuthenticated:
+    return NotAuthenticated(
+        "token_revoked", "This session has ended (its refresh token was used twice); sign in again."
+    )
+
+
 def token_expired() -> NotAuthenticated:
     return NotAuthenticated("token_expired", "The session has expired; refresh the token or sign in again.")
 
@@ -74,7 +80,7 @@ def too_many_login_attempts(retry_after_seconds: float) -> AuthError:
     return AuthError(
         429,
         "too_many_login_attempts",
-        f"Too many failed sign-ins for this username; try again in {math.ceil(seconds / 60)} minute(s).",
+        f"Too many failed sign-ins from here; try again in {math.ceil(seconds / 60)} minute(s).",
         {"Retry-After": str(seconds)},
     )
 

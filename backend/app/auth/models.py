@@ -1,4 +1,4 @@
-"""The `api_keys` and `login_throttles` tables."""
+"""The `api_keys`, `login_throttles` and `refresh_tokens` tables."""
 
 from __future__ import annotations
 
@@ -36,3 +36,19 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_started_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+
+
+class RefreshToken(Base):
+    """One issued refresh token (its id, not the token). Each is used once: refreshing marks it used
+    and issues the next of its family; a used one presented again means it was stolen or replayed,
+    and the whole family (that sign-in's chain of tokens) is revoked."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    family: Mapped[str] = mapped_column(String(32), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)

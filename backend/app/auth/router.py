@@ -50,9 +50,12 @@ def login(
 
 
 @public_router.post("/refresh", operation_id="auth-refresh", response_model=TokenResponse)
-def refresh(body: RefreshRequest, session: SessionDep, codec: TokenCodecDep) -> TokenResponse:
-    """Exchange a refresh token for a new token pair (until the password changes)."""
-    return _token_response(service.refresh(session, codec, body.refresh_token))
+def refresh(
+    body: RefreshRequest, session: SessionDep, codec: TokenCodecDep, client_ip: ClientIp
+) -> TokenResponse:
+    """Exchange a refresh token for a new token pair. Each refresh token works once: presented again,
+    it ends every session of its sign-in (401 `token_revoked`)."""
+    return _token_response(service.refresh(session, codec, body.refresh_token, client_ip))
 
 
 @public_router.post("/register", operation_id="auth-register", response_model=UserPublic, status_code=201)

@@ -12,7 +12,8 @@ from app.auth import errors
 from app.auth.api_keys import find_usable_key, is_api_key
 from app.auth.passwords import hash_password, needs_rehash, spend_verification_time, verify_password
 from app.auth.principal import Principal
-from app.auth.throttle import ThrottlePolicy, clear_failures, record_failure, seconds_locked
+from app.auth.refresh_tokens import issue_tokens, use_refresh_token
+from app.auth.throttle import ThrottleKeys, ThrottlePolicy, clear_failures, record_failure, seconds_locked
 from app.auth.tokens import TokenCodec, TokenKind, TokenPair
 from app.db.types import utc_now
 from app.users.models import Role, User
@@ -41,34 +42,37 @@ def login(
     except InvalidUsername:
         name = username.strip().casefold()  # cannot exist, but is throttled like any other
     now = utc_now()
-    wait = seconds_locked(session, name, now)
+    keys = ThrottleKeys.of(name, client_ip)
+    wait = seconds_locked(session, (keys.pair, keys.client), now)
     if wait > 0:
         raise errors.too_many_login_attempts(wait)
     user = find_user(session, name)
     if user is None:
         spend_verification_time(password)
     if user is None or not verify_password(user.password_hash, password):
-        locked = record_failure(session, name, now, policy)
+        locked = record_failure(session, keys, now, policy)
         details = {"username": name[:32], "locked": locked}
         record_event(session, "user.login_failed", None, "user", user.id if user else "", details, client_ip)
         session.commit()
         raise errors.invalid_credentials()
     if not user.is_active:
         raise errors.account_disabled()
-    clear_failures(session, name)
+    clear_failures(session, keys)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now
     record_event(session, "user.login", user.id, "user", user.id, {}, client_ip)
     session.commit()
-    return SignedIn(user, codec.issue_pair(user.id, user.token_version))
+    return SignedIn(user, issue_tokens(session, codec, user))
 
 
-def refresh(session: Session, codec: TokenCodec, refresh_token: str) -> SignedIn:
-    """A new token pair for a valid refresh token of an active account."""
+def refresh(session: Session, codec: TokenCodec, refresh_token: str, client_ip: str = "") -> SignedIn:
+    """The next token pair of a valid, unused refresh token of an active account (docs/api.md:
+    each refresh token works once; reusing one ends its sign-in's every session)."""
     claims = codec.decode(refresh_token, TokenKind.REFRESH)
     user = _user_of_token(session, claims.user_id, claims.version)
-    return SignedIn(user, codec.issue_pair(user.id, user.token_version))
+    family = use_refresh_token(session, claims, client_ip)
+    return SignedIn(user, issue_tokens(session, codec, user, family))
 
 
 def change_password(
@@ -88,7 +92,7 @@ def change_password(
     set_password(session, user, new_password, min_length)
     record_event(session, "user.password_changed", user.id, "user", user.id, {}, client_ip)
     session.commit()
-    return SignedIn(user, codec.issue_pair(user.id, user.token_version))
+    return SignedIn(user, issue_tokens(session, codec, user))
 
 
 def register(

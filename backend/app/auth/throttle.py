@@ -1,11 +1,16 @@
-"""Login throttling: after repeated failed sign-ins a username is locked for a while.
+"""Login throttling: repeated failed sign-ins make one client wait, with growing delays.
 
-Kept in the database, so that every worker process and a restart see the same counts. Counted per
-username whether or not the account exists, so that a lockout does not reveal which ones do.
+Counted per (username, client) and per client, never per username alone: five wrong passwords for
+`admin` from one address make that address wait, while the admin signs in from anywhere else. A
+client guessing many usernames is slowed by its own count. The first lock lasts FIRST_LOCK and
+each further failure doubles it, up to the policy's lockout; a client that stops failing for that
+long is forgiven. Kept in the database, so that every worker process and a restart see the same
+counts, and counted whether or not the account exists, so that a lock reveals nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,39 +20,66 @@ from sqlalchemy.orm import Session
 from app.auth.models import LoginThrottle
 from app.db.dialect_insert import upsertable_insert
 
+FIRST_LOCK = timedelta(seconds=60)
+CLIENT_FAILURES_PER_USERNAME = 4  # a client may miss this many times more, over all usernames
+
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
-    max_failures: int
-    lockout: timedelta  # also the window in which failures are counted
+    max_failures: int  # per (username, client); a client may fail CLIENT_FAILURES_PER_USERNAME times more
+    lockout: timedelta  # the longest lock, and how long failures are remembered
+
+    def lock_after(self, failures: int, limit: int) -> timedelta | None:
+        """How long `failures` recent failures lock, against a limit; None below it."""
+        if failures < limit:
+            return None
+        doubled: timedelta = FIRST_LOCK * 2 ** min(failures - limit, 30)
+        return min(self.lockout, doubled)
 
 
-def _key(username: str) -> str:
-    return f"user:{username}"[:100]
+@dataclass(frozen=True)
+class ThrottleKeys:
+    """The counters one sign-in attempt touches."""
+
+    pair: str
+    client: str
+
+    @classmethod
+    def of(cls, username: str, client_ip: str) -> ThrottleKeys:
+        return cls(f"pair:{client_ip}|{username}"[:100], f"client:{client_ip}"[:100])
 
 
-def seconds_locked(session: Session, username: str, now: datetime) -> float:
-    """Seconds until the username may try again; 0 when it is not locked."""
-    row = session.get(LoginThrottle, _key(username))
-    if row is None or row.locked_until is None or row.locked_until <= now:
-        return 0.0
-    return (row.locked_until - now).total_seconds()
+def seconds_locked(session: Session, keys: Iterable[str], now: datetime) -> float:
+    """Seconds until these counters allow another try; 0 when none is locked."""
+    wait = 0.0
+    for key in keys:
+        row = session.get(LoginThrottle, key)
+        if row is not None and row.locked_until is not None and row.locked_until > now:
+            wait = max(wait, (row.locked_until - now).total_seconds())
+    return wait
 
 
-def record_failure(session: Session, username: str, now: datetime, policy: ThrottlePolicy) -> bool:
-    """Count one failed sign-in; True when it locks the username. The caller commits."""
-    row = _locked_row(session, _key(username), now)
-    if now - row.window_started_at > policy.lockout or (row.locked_until and row.locked_until <= now):
-        row.failures, row.window_started_at, row.locked_until = 0, now, None
-    row.failures += 1
-    if row.failures >= policy.max_failures:
-        row.locked_until = now + policy.lockout
-        return True
-    return False
+def record_failure(session: Session, keys: ThrottleKeys, now: datetime, policy: ThrottlePolicy) -> bool:
+    """Count one failed sign-in on both counters; True when it locks either. The caller commits."""
+    limits = {keys.pair: policy.max_failures, keys.client: policy.max_failures * CLIENT_FAILURES_PER_USERNAME}
+    locked = False
+    for key, limit in limits.items():
+        row = _locked_row(session, key, now)
+        # window_started_at holds the last failure: a counter idle for a lockout starts over.
+        if now - row.window_started_at > policy.lockout:
+            row.failures, row.locked_until = 0, None
+        row.failures += 1
+        row.window_started_at = now
+        lock = policy.lock_after(row.failures, limit)
+        if lock is not None:
+            row.locked_until = now + lock
+            locked = True
+    return locked
 
 
-def clear_failures(session: Session, username: str) -> None:
-    session.execute(delete(LoginThrottle).where(LoginThrottle.key == _key(username)))
+def clear_failures(session: Session, keys: ThrottleKeys) -> None:
+    """A successful sign-in forgives its (username, client) counter; the client's own stays."""
+    session.execute(delete(LoginThrottle).where(LoginThrottle.key == keys.pair))
 
 
 def _locked_row(session: Session, key: str, now: datetime) -> LoginThrottle:

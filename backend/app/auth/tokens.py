@@ -17,6 +17,7 @@ ALGORITHM = "HS256"
 ISSUER = "puxian-rag"
 # ASCII digits only: str.isdigit() also takes "١" (Arabic-Indic one) and "²".
 _USER_ID = re.compile(r"[1-9][0-9]{0,18}")
+_TOKEN_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class TokenKind(StrEnum):
@@ -31,6 +32,9 @@ class TokenClaims:
     version: int
     kind: TokenKind
     expires_at: datetime
+    # A refresh token's own id and its family (the chain of tokens of one sign-in); empty otherwise.
+    token_id: str = ""
+    family: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,17 @@ class TokenCodec:
         self._secret = secret
         self.lifetimes = {TokenKind.ACCESS: access_lifetime, TokenKind.REFRESH: refresh_lifetime}
 
-    def issue(self, user_id: int, version: int, kind: TokenKind, now: datetime | None = None) -> str:
+    def issue(
+        self,
+        user_id: int,
+        version: int,
+        kind: TokenKind,
+        now: datetime | None = None,
+        refresh_id: tuple[str, str] = ("", ""),
+    ) -> str:
+        """A token; a refresh token carries its (id, family) as `jti` and `fam`."""
         issued = now or utc_now()
-        claims = {
+        claims: dict[str, object] = {
             "sub": str(user_id),
             "ver": version,
             "typ": kind.value,
@@ -57,13 +69,15 @@ class TokenCodec:
             "iat": issued,
             "exp": issued + self.lifetimes[kind],
         }
+        if kind is TokenKind.REFRESH:
+            claims["jti"], claims["fam"] = refresh_id
         return jwt.encode(claims, self._secret, algorithm=ALGORITHM)
 
-    def issue_pair(self, user_id: int, version: int) -> TokenPair:
-        now = utc_now()
+    def issue_pair(self, user_id: int, version: int, refresh_id: tuple[str, str], now: datetime) -> TokenPair:
+        """An access token and a refresh token with this (id, family); the caller records the id."""
         return TokenPair(
             access_token=self.issue(user_id, version, TokenKind.ACCESS, now),
-            refresh_token=self.issue(user_id, version, TokenKind.REFRESH, now),
+            refresh_token=self.issue(user_id, version, TokenKind.REFRESH, now, refresh_id),
             expires_in=int(self.lifetimes[TokenKind.ACCESS].total_seconds()),
         )
 
@@ -94,4 +108,10 @@ class TokenCodec:
             or type(claims["exp"]) is not int
         ):
             raise errors.invalid_token()
-        return TokenClaims(int(user_id), claims["ver"], kind, datetime.fromtimestamp(claims["exp"], tz=UTC))
+        token_id, family = claims.get("jti", ""), claims.get("fam", "")
+        if kind is TokenKind.REFRESH and not (
+            _TOKEN_ID.fullmatch(str(token_id)) and _TOKEN_ID.fullmatch(str(family))
+        ):
+            raise errors.invalid_token()  # issued before rotation, or forged
+        expires = datetime.fromtimestamp(claims["exp"], tz=UTC)
+        return TokenClaims(int(user_id), claims["ver"], kind, expires, str(token_id), str(family))

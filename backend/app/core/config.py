@@ -86,7 +86,8 @@ class Settings(BaseSettings):
     # "admin": only admins create accounts; "open": anyone may register as a user.
     registration: Literal["admin", "open"] = "admin"
     password_min_length: int = Field(8, ge=8, le=128)
-    # After this many failed logins for one username, it is locked for login_lockout_seconds.
+    # After this many failed logins for one username from one client, that client waits 60 s, then
+    # twice as long after each further failure, up to login_lockout_seconds (app/auth/throttle.py).
     login_max_failures: int = Field(5, ge=1)
     login_lockout_seconds: int = Field(15 * 60, ge=1)
     # Development only: an admin created at startup if missing (production: `puxian create-admin`).

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.deps import ClientIp, SessionDep, SettingsDep, TokenCodecDep
+from app.auth.refresh_tokens import issue_tokens
 from app.auth.schemas import TokenResponse
 from app.core.request_model import RequestModel
 from app.users.models import Role
@@ -68,7 +69,7 @@ def create_first_admin(
             via="setup_code",
         )
         setup.used = True
-    tokens = codec.issue_pair(user.id, user.token_version)
+    tokens = issue_tokens(session, codec, user)
     return TokenResponse(
         access_token=tokens.access_token,
         refresh_token=tokens.refresh_token,

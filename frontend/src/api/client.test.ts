@@ -27,6 +27,26 @@ describe("ApiClient", () => {
     expect(client.currentSession?.refreshToken).toBe("refresh-2");
   });
 
+  it("takes the pair another tab stored instead of presenting a refresh token it has used", async () => {
+    signIn();
+    const server = fakeServer({
+      "GET /api/auth/me": ({ headers }) =>
+        headers.get("Authorization") === "Bearer access-other-tab"
+          ? json(USER)
+          : json({ detail: "expired", code: "token_expired" }, 401),
+      "POST /api/auth/refresh": () => json({ detail: "used twice", code: "token_revoked" }, 401),
+    });
+    const client = new ApiClient();
+    // Another tab refreshed meanwhile: each refresh token works once, so ours is spent.
+    localStorage.setItem(
+      "puxian.session",
+      JSON.stringify({ accessToken: "access-other-tab", refreshToken: "refresh-other-tab", user: USER }),
+    );
+    await expect(client.request("/api/auth/me")).resolves.toEqual(USER);
+    expect(server.calls.some((c) => c.path === "/api/auth/refresh")).toBe(false);
+    expect(client.currentSession?.refreshToken).toBe("refresh-other-tab");
+  });
+
   it("ends the session, with the reason, when the token was revoked", async () => {
     signIn();
     fakeServer({ "GET /api/conversations": () => json({ detail: "revoked", code: "token_revoked" }, 401) });

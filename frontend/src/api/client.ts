@@ -155,6 +155,13 @@ export class ApiClient {
 
   private async refresh(expired: Session): Promise<boolean> {
     if (this.session !== expired) return this.session !== null; // renewed meanwhile
+    // Each refresh token works once (docs/api.md): when another tab has already used ours, take the
+    // pair it stored rather than present the used token, which would end every tab's session.
+    const stored = loadSession(this.storage);
+    if (stored && stored.refreshToken !== expired.refreshToken) {
+      this.setSession(stored);
+      return true;
+    }
     this.refreshing ??= (async () => {
       try {
         const response = await this.send(
