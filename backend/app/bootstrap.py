@@ -15,6 +15,7 @@ from app.core.config import Settings
 from app.core.engine_specs import EngineSpec
 from app.db.migrate import upgrade_to_head
 from app.db.session import Database
+from app.engines.admission import AdmissionLimits
 from app.engines.manager import EngineManager
 from app.engines.service import restored_default
 from app.engines.slot import EngineSlot
@@ -147,7 +148,10 @@ def build_engine_manager(settings: Settings, stored_default: str | None = None) 
             log.warning(
                 "the stored default engine %s is no longer configured; using %s", stored_default, default
             )
-    return EngineManager(slots, default, warmup=settings.engine_warmup)
+    limits = AdmissionLimits(
+        settings.max_pending_generations, settings.user_concurrent_requests, settings.user_requests_per_minute
+    )
+    return EngineManager(slots, default, warmup=settings.engine_warmup, limits=limits)
 
 
 def build_services(settings: Settings, show_progress: bool = False) -> Services:

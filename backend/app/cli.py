@@ -259,6 +259,18 @@ def _romanize(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _bench_load(settings: Settings, args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from app.benchmarks.load import QUESTION, run_load_bench
+
+    report = run_load_bench(settings, args.clients, args.question or QUESTION)
+    print(
+        json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2) if args.json else report.table()
+    )
+    return 0 if report.healthy_after and not report.other else 1
+
+
 def _bench_scale(settings: Settings, args: argparse.Namespace) -> int:
     import dataclasses
 
@@ -464,6 +476,14 @@ def build_parser() -> argparse.ArgumentParser:
     romanize.add_argument("--json", action="store_true", help="the API's JSON, per syllable")
     romanize.set_defaults(run=_romanize)
 
+    bench_load = bench_kinds.add_parser(
+        "load",
+        help="N concurrent clients against a real server: answered or refused at once (docs/security.md)",
+    )
+    bench_load.add_argument("--clients", type=int, default=50)
+    bench_load.add_argument("--question", default=None, help="what every client asks")
+    bench_load.add_argument("--json", action="store_true")
+    bench_load.set_defaults(run=_bench_load)
     bench_scale = bench_kinds.add_parser(
         "scale", help="import a dictionary or N synthetic chunks, then measure"
     )

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import math
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-
-from app.core.errors import ApiError, error_response
+from app.core.errors import ApiError
 
 
 class AuthError(ApiError):
-    """An ApiError whose response carries headers (`WWW-Authenticate`, `Retry-After`)."""
+    """An ApiError of authentication, often with headers (`WWW-Authenticate`, `Retry-After`)."""
 
     def __init__(self, status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(status, code, detail)
@@ -83,16 +80,6 @@ def too_many_login_attempts(retry_after_seconds: float) -> AuthError:
         f"Too many failed sign-ins from here; try again in {math.ceil(seconds / 60)} minute(s).",
         {"Retry-After": str(seconds)},
     )
-
-
-def install_auth_error_handler(app: FastAPI) -> None:
-    """Register the handler that keeps the headers (the generic ApiError handler drops them)."""
-
-    @app.exception_handler(AuthError)
-    async def auth_error(_: Request, exc: AuthError) -> JSONResponse:
-        response = error_response(exc.status, exc.code, exc.detail)
-        response.headers.update(exc.headers)
-        return response
 
 
 def api_key_not_found(key_id: int) -> ApiError:

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from app.auth.errors import install_auth_error_handler
 from app.auth.signing_key import jwt_secret
 from app.auth.throttle import ThrottlePolicy
 from app.auth.tokens import TokenCodec
@@ -22,4 +21,3 @@ def install_auth(app: FastAPI, settings: Settings) -> None:
     app.state.throttle_policy = ThrottlePolicy(
         settings.login_max_failures, timedelta(seconds=settings.login_lockout_seconds)
     )
-    install_auth_error_handler(app)

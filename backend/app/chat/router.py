@@ -67,7 +67,9 @@ def ask(
     # No database connection is held while the model answers: many waiting requests must not
     # exhaust the connection pool.
     try:
-        answer = rag.answer(body.question, top_k=body.top_k, engine=body.engine, history=history)
+        answer = rag.answer(
+            body.question, top_k=body.top_k, engine=body.engine, history=history, owner=principal.user_id
+        )
     except Exception:
         metrics.observe_answer("chat", body.engine or rag.engines.default_name, "error", {})
         raise
@@ -127,15 +129,16 @@ def ask_streaming(
     if body.conversation_id is not None:
         with database.session() as session:
             conversations.owned_conversation(session, principal.user_id, body.conversation_id)
-    rag.engines.check(body.engine)
+    lease = rag.engines.lease(body.engine, principal.user_id)  # 503 when full, 429 over a user's limit
     stream = ChatStream(
         StreamRequest(principal.user_id, body.question, body.top_k, body.conversation_id, body.engine),
         rag,
         database,
         metrics,
         StreamSettings(settings.stream_heartbeat_seconds, _history_messages(settings)),
+        lease,
     )
-    return EventStreamResponse(stream.events())
+    return EventStreamResponse(stream.events(), on_close=lease.release)
 
 
 def _check_question(body: ChatRequest, settings: Settings) -> None:

@@ -122,15 +122,20 @@ class RAGService:
         return self.engines.default_engine()
 
     def answer(
-        self, question: str, top_k: int | None = None, engine: str | None = None, history: Sequence[Turn] = ()
+        self,
+        question: str,
+        top_k: int | None = None,
+        engine: str | None = None,
+        history: Sequence[Turn] = (),
+        owner: int | None = None,
     ) -> RAGAnswer:
         """Answer one question from the knowledge base (blocking: seconds on a CPU).
 
         `engine` names a ready engine (None: the default); `history` holds the conversation's earlier
-        turns, oldest first.
+        turns, oldest first; `owner` the asking user, held to the per-user limits (engines/admission.py).
         """
         started = time.perf_counter()
-        with self.engines.lease(engine) as lease:
+        with self.engines.lease(engine, owner) as lease:
             prepared = self.prepare(question, top_k, history)
             if prepared.prompt is None:
                 return self.no_answer(prepared, started)

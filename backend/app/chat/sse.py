@@ -7,7 +7,7 @@ lines and reads `event:` and `data:` without caring about multi-line data.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import anyio
@@ -41,9 +41,12 @@ class EventStreamResponse(StreamingResponse):
 
     media_type = "text/event-stream"
 
-    def __init__(self, events: AsyncIterator[str]) -> None:
+    def __init__(self, events: AsyncIterator[str], on_close: Callable[[], None] | None = None) -> None:
         super().__init__(events, headers=SSE_HEADERS)
         self._events = events
+        # Runs however the response ends, even when the generator never started (its own cleanup
+        # would not run then): releases what the route took before streaming (the engine lease).
+        self._on_close = on_close
 
     async def stream_response(self, send: Send) -> None:
         try:
@@ -53,3 +56,5 @@ class EventStreamResponse(StreamingResponse):
                 aclose = getattr(self._events, "aclose", None)
                 if aclose is not None:
                     await aclose()
+            if self._on_close is not None:
+                self._on_close()

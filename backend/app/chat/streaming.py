@@ -63,12 +63,14 @@ class ChatStream:
         database: Database,
         metrics: Metrics,
         settings: StreamSettings,
+        lease: Lease,
     ) -> None:
         self.request, self.rag, self.database, self.metrics = request, rag, database, metrics
         self.settings = settings
         self._started = time.perf_counter()
         self._asked_at = utc_now()
-        self._lease: Lease | None = None
+        # Taken by the route before the response starts, so that a full queue is a 503, not an event.
+        self._lease: Lease | None = lease
         self._stored: transcript.StoredQuestion | None = None
         self._prepared: PreparedAnswer | None = None
         self._generation: GenerationStream | None = None
@@ -81,6 +83,8 @@ class ChatStream:
         outcome, timings, tokens = "error", {}, 0
         check: str | None = None
         try:
+            if self._lease is not None and self._lease.ahead:
+                yield sse_event("queued", {"position": self._lease.ahead})
             yield await self._begin()
             prepared = self._prepared
             assert prepared is not None
@@ -129,7 +133,6 @@ class ChatStream:
     async def _begin(self) -> str:
         """Lease the engine, read the history, store the question, retrieve: the `sources` event."""
         request = self.request
-        self._lease = self.rag.engines.lease(request.engine)
         history = await anyio.to_thread.run_sync(self._read_history)
         self._stored = await anyio.to_thread.run_sync(self._store_question)
         self._prepared = await anyio.to_thread.run_sync(

@@ -104,6 +104,11 @@ class Settings(BaseSettings):
     default_engine: str = "transformers"
     # One short generation after loading, before an engine takes requests (the first is slow).
     engine_warmup: bool = True
+    # Back-pressure (app/engines/admission.py): requests an engine takes at once, running and
+    # waiting (past it: 503 with Retry-After), and per user, at once and per minute (past: 429).
+    max_pending_generations: int = Field(4, ge=1)
+    user_concurrent_requests: int = Field(2, ge=1)
+    user_requests_per_minute: int = Field(20, ge=1)
 
     # Multi-turn chat: earlier turns of the conversation go into the prompt, newest first, while
     # they fit this many (estimated) tokens; 0 turns history off.

@@ -32,6 +32,11 @@ class ApiError(Exception):
     def __init__(self, status: int, code: str, detail: str, **extra: str) -> None:
         super().__init__(detail)
         self.status, self.code, self.detail, self.extra = status, code, detail, extra
+        self.headers: dict[str, str] = {}  # sent with the response (Retry-After, WWW-Authenticate)
+
+    def with_headers(self, **headers: str) -> ApiError:
+        self.headers = {**self.headers, **{name.replace("_", "-"): value for name, value in headers.items()}}
+        return self
 
 
 def error_response(status: int, code: str, detail: str, extra: dict[str, str] | None = None) -> JSONResponse:
@@ -61,7 +66,9 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def api_error(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.detail, exc.extra)
+        response = error_response(exc.status, exc.code, exc.detail, exc.extra)
+        response.headers.update(exc.headers)
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -34,3 +34,15 @@ def switch_in_progress(target: str) -> ApiError:
         "engine_switch_in_progress",
         f"A switch to {target!r} is in progress; wait until it has finished (GET /api/engines).",
     )
+
+
+def engine_busy(name: str, waiting: int, retry_after: int) -> ApiError:
+    """The engine's queue is full: refused at once rather than kept waiting (docs/security.md)."""
+    return ApiError(
+        503, "engine_busy",
+        f"The language model ({name}) is busy with {waiting} questions; try again in {retry_after} s.",
+    ).with_headers(Retry_After=str(retry_after))  # fmt: skip
+
+
+def too_many_requests(detail: str, retry_after: int) -> ApiError:
+    return ApiError(429, "too_many_requests", detail).with_headers(Retry_After=str(retry_after))

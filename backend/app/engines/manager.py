@@ -22,6 +22,7 @@ from types import TracebackType
 from app.core.engine_specs import EngineSpec
 from app.core.errors import ApiError
 from app.engines import errors
+from app.engines.admission import Admission, AdmissionLimits
 from app.engines.loading import load_engine, unload_engine
 from app.engines.slot import DRAINING, UNLOADING, EngineSlot, EngineStatus
 from inference_engine import BaseInferenceEngine, EngineNotLoaded, EngineState, EngineUnavailable
@@ -56,15 +57,24 @@ class SwitchTicket:
 class Lease:
     """One request's hold on one engine; the engine is not unloaded while any lease on it is held."""
 
-    def __init__(self, manager: EngineManager, name: str, engine: BaseInferenceEngine) -> None:
-        self.name, self.engine = name, engine
+    def __init__(
+        self,
+        manager: EngineManager,
+        name: str,
+        engine: BaseInferenceEngine,
+        owner: int | None = None,
+        ahead: int = 0,
+    ) -> None:
+        self.name, self.engine, self.owner = name, engine, owner
+        self.ahead = ahead  # requests on this engine before this one when it was admitted
         self._manager: EngineManager | None = manager
+        self._started = time.perf_counter()
 
     def release(self) -> None:
         """Idempotent: the stream's cleanup and its error path may both call it."""
         manager, self._manager = self._manager, None
         if manager is not None:
-            manager._release(self.name)
+            manager._release(self.name, self.owner, time.perf_counter() - self._started)
 
     def __enter__(self) -> Lease:
         return self
@@ -76,8 +86,15 @@ class Lease:
 
 
 class EngineManager:
-    def __init__(self, slots: Sequence[EngineSlot], default: str, warmup: bool = True) -> None:
+    def __init__(
+        self,
+        slots: Sequence[EngineSlot],
+        default: str,
+        warmup: bool = True,
+        limits: AdmissionLimits | None = None,
+    ) -> None:
         self._slots = {slot.name: slot for slot in slots}
+        self.admission = Admission(limits or AdmissionLimits())
         if default not in self._slots:
             raise ValueError(f"the default engine {default!r} is not among {', '.join(self._slots)}")
         self._default = default
@@ -125,18 +142,22 @@ class EngineManager:
         with self._changed:
             return self._serving_slot(name).name
 
-    def lease(self, name: str | None = None) -> Lease:
-        """Hold the named engine (None: the default) for one request; raises if it cannot serve."""
+    def lease(self, name: str | None = None, owner: int | None = None) -> Lease:
+        """Hold the named engine (None: the default) for one request of user `owner` (None: not a
+        user's chat request); raises if it cannot serve, its queue is full (503) or the user is over
+        a limit (429) — engines/admission.py."""
         with self._changed:
             slot = self._serving_slot(name)
             assert slot.engine is not None, "a serving slot has an engine"
+            self.admission.admit(slot.name, slot.in_flight, owner)
             slot.in_flight += 1
-            return Lease(self, slot.name, slot.engine)
+            return Lease(self, slot.name, slot.engine, owner, slot.in_flight - 1)
 
-    def _release(self, name: str) -> None:
+    def _release(self, name: str, owner: int | None, seconds: float) -> None:
         with self._changed:
             slot = self._slots[name]
             slot.in_flight -= 1
+            self.admission.leave(owner, seconds)
             self._changed.notify_all()
 
     def _serving_slot(self, name: str | None) -> EngineSlot:

@@ -57,8 +57,10 @@ class Completion:
         rag: RAGService,
         metrics: Metrics,
         heartbeat_seconds: float = 15.0,
+        owner: int | None = None,
     ) -> None:
         self.model, self.exchange, self.overrides = model, exchange, overrides
+        self.owner = owner  # the asking user, held to the per-user limits (engines/admission.py)
         self.rag, self.metrics, self.heartbeat_seconds = rag, metrics, heartbeat_seconds
         self.id = f"chatcmpl-{uuid.uuid4().hex}"
         self.created = int(time.time())
@@ -69,7 +71,7 @@ class Completion:
     def answer(self) -> ChatCompletion:
         """The whole answer (blocking: seconds on a CPU)."""
         try:
-            with self.rag.engines.lease(self.model) as lease:
+            with self.rag.engines.lease(self.model, self.owner) as lease:
                 prepared = self._prepare()
                 if prepared.prompt is None:
                     self._observe("no_answer", prepared)
@@ -102,15 +104,17 @@ class Completion:
 
     # ----------------------------------------------------------------- stream
 
-    async def chunks(self, include_usage: bool) -> AsyncIterator[str]:
+    def lease(self) -> Lease:
+        """The engine, taken before a stream starts: a full queue is a 503, not an error event."""
+        return self.rag.engines.lease(self.model, self.owner)
+
+    async def chunks(self, include_usage: bool, lease: Lease) -> AsyncIterator[str]:
         """Server-sent events: the first chunk carries the role and the sources, then text deltas,
         then the finish reason, the usage if asked for, and `[DONE]`. A failure after the stream began
         is an `{"error": ...}` event (OpenAI clients raise it), after which the stream ends."""
-        lease: Lease | None = None
         generation: GenerationStream | None = None
         outcome = "error"
         try:
-            lease = self.rag.engines.lease(self.model)
             prepared = await anyio.to_thread.run_sync(self._prepare)
             first = self._chunk(
                 Delta(role="assistant", content=""), sources=_sources(prepared), cards=_cards(prepared)
@@ -160,8 +164,7 @@ class Completion:
             if generation is not None:
                 with anyio.CancelScope(shield=True):  # closing aborts the engine's request
                     await generation.aclose()
-            if lease is not None:
-                lease.release()
+            lease.release()
             if outcome in ("error", "aborted"):
                 self.metrics.observe_answer(ENDPOINT, self.model, outcome, {})
 

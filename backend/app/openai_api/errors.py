@@ -17,7 +17,6 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.auth.errors import AuthError
 from app.core.errors import ApiError, ModelNotPrepared
 from inference_engine import EngineError, EngineNotLoaded, InvalidPrompt
 
@@ -70,7 +69,7 @@ def _type_for(status: int) -> str:
 
 
 def _from_api_error(exc: ApiError) -> OpenAIError:
-    headers = exc.headers if isinstance(exc, AuthError) else {}
+    headers = exc.headers
     if exc.status == 401:  # whatever was wrong with the credential, for OpenAI clients it is the key
         return OpenAIError(401, exc.detail, code="invalid_api_key", headers=headers)
     if exc.code == "engine_not_ready":  # a named model that exists but cannot answer now

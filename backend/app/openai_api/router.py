@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Request
 
-from app.api.deps import RagDep, SettingsDep
+from app.api.deps import CurrentUser, RagDep, SettingsDep
 from app.chat.sse import EventStreamResponse
 from app.engines.dependencies import EnginesDep
 from app.observability.dependencies import MetricsDep
@@ -67,6 +67,7 @@ def create_chat_completion(
     rag: RagDep,
     settings: SettingsDep,
     metrics: MetricsDep,
+    principal: CurrentUser,
 ) -> ChatCompletion | EventStreamResponse:
     """Answer the last user message from the knowledge base, as OpenAI's chat completions do.
 
@@ -83,10 +84,12 @@ def create_chat_completion(
         rag,
         metrics,
         settings.stream_heartbeat_seconds,
+        principal.user_id,
     )
     if body.stream:
         include_usage = body.stream_options is not None and body.stream_options.include_usage
-        return EventStreamResponse(completion.chunks(include_usage))
+        lease = completion.lease()
+        return EventStreamResponse(completion.chunks(include_usage, lease), on_close=lease.release)
     return completion.answer()
 
 
