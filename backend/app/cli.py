@@ -287,6 +287,37 @@ def _bench_scale(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup.archive import BackupError, create_backup
+
+    try:
+        summary = create_backup(settings, Path(args.path))
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"{summary.path}: {summary.database}, {summary.users} users, {summary.documents} documents, "
+        f"{summary.uploads} uploaded files, {summary.bytes / 1e6:.1f} MB"
+    )
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    from app.backup.archive import BackupError, restore_backup
+    from app.bootstrap import load_embedder, open_knowledge
+
+    try:
+        summary = restore_backup(settings, Path(args.path))
+    except BackupError as exc:
+        print(f"restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"restored {summary.users} users, {summary.documents} documents, {summary.uploads} uploaded files")
+    print("rebuilding the indexes from the database…")
+    knowledge = open_knowledge(settings, load_embedder(settings), show_progress=True)
+    print(f"knowledge base: {len(knowledge.base)} chunks")
+    return 0
+
+
 def proxy_options(settings: Settings) -> dict[str, Any]:
     """uvicorn's forwarded-header options: believed only from PUXIAN_TRUSTED_PROXIES (uvicorn's own
     default believes 127.0.0.1, so any local client could pose as another address)."""
@@ -506,6 +537,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--reset", action="store_true", help="if the user exists, make it an active admin with this password"
     )
     create_admin.set_defaults(run=_create_admin)
+
+    backup = commands.add_parser(
+        "backup", help="write the database and the uploads to one file (docs/security.md)"
+    )
+    backup.add_argument("path", help="the backup file to write (.tar.gz)")
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser(
+        "restore", help="bring a backup into an empty data folder and database, then rebuild the indexes"
+    )
+    restore.add_argument("path", help="a file written by `puxian backup`")
+    restore.set_defaults(run=_restore)
 
     serve = commands.add_parser("serve", help="serve the API on http://HOST:PORT")
     serve.add_argument("--host", default=None)
