@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from app import __version__
 from app.api.docs_pages import install_api_docs
+from app.api.openapi_errors import install_error_schemas
 from app.api.routes import PUBLIC_ROUTERS, protected
 from app.auth.setup import install_auth
 from app.bootstrap import Services, build_services
@@ -79,5 +80,6 @@ def create_app(
     app.include_router(knowledge_admin_router)
     app.include_router(admin_password_router)
     install_api_docs(app)
+    install_error_schemas(app)
     app.include_router(web_router)  # last: the browser UI answers every path the API does not
     return app
