@@ -28,6 +28,11 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
         data_dir=tmp_path_factory.mktemp("data"),
         knowledge_dir=REPO_ROOT / "knowledge",
         torch_threads=1,
+        # Tests load one account on purpose (50 parallel chats, 20 streams during a switch); the
+        # admission limits themselves are tested with their own values (test_back_pressure.py).
+        max_pending_generations=1000,
+        user_concurrent_requests=1000,
+        user_requests_per_minute=100_000,
     )
 
 

@@ -218,7 +218,8 @@ def test_a_switch_during_20_streams_breaks_none_of_them(
     answers: list[int] = []
     for events in streams.results.values():
         names = [event.name for event in events]
-        assert names[0] == "sources"
+        # A stream admitted behind others first says its place (docs/streaming.md), then its sources.
+        assert (names[1:] if names[0] == "queued" else names)[0] == "sources"
         assert names[-1] == "done", events[-3:]
         assert "error" not in names
         done = events[-1].data
