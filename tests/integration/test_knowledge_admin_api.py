@@ -433,7 +433,14 @@ def test_an_upload_interrupted_by_a_crash_is_rolled_back_at_the_next_start(api: 
     (uploads_dir(api) / "halfway.md").write_text("# 半途\n\n没有上传完。\n", encoding="utf-8")
     (staging / "halfway.md.pending").write_bytes(b"new")
 
-    assert sorted(recover_interrupted_uploads(ingestor, settings)) == ["crash.md", "halfway.md"]
+    # and a replacement whose crash came before the old version was moved aside
+    kept = "# 早崩\n\n旧版还在原处。\n"
+    early_id = upload(api, admin, ("early.md", kept)).json()["results"][0]["document_id"]
+    (staging / "early.md.pending").write_bytes(b"previous")
+
+    assert sorted(recover_interrupted_uploads(ingestor, settings)) == ["crash.md", "early.md", "halfway.md"]
+    assert (uploads_dir(api) / "early.md").read_text(encoding="utf-8") == kept
+    assert chunk_texts(api, early_id) == ["旧版还在原处。"]
     assert (uploads_dir(api) / "crash.md").read_text(encoding="utf-8") == first
     assert chunk_texts(api, doc_id) == ["第一版：莆仙话的“厝”是房子。"]
     assert not (uploads_dir(api) / "halfway.md").exists()

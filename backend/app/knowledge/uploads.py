@@ -126,7 +126,12 @@ def recover_interrupted_uploads(ingestor: Ingestor, settings: Settings) -> list[
         for pending in sorted(staging.glob("*.pending")):
             name = pending.name.removesuffix(".pending")
             target, previous = uploads_dir(settings) / name, staging / f"{name}.previous"
-            _restore(target, previous, previous.exists())
+            replacing = pending.read_bytes() == b"previous"
+            if not replacing:
+                target.unlink(missing_ok=True)  # a new file: whatever of it got in goes
+            elif previous.exists():
+                previous.replace(target)  # the old version back over the new one
+            # else: the crash came before the old version was moved aside; it is still in place
             (staging / f"{name}.incoming").unlink(missing_ok=True)
             pending.unlink()
             rolled_back.append(name)
