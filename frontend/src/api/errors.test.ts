@@ -11,7 +11,8 @@ const DOCUMENTED_CODES = [
   "too_many_login_attempts", "engine_failed", "engine_not_ready", "model_not_prepared", "internal_error",
   "document_not_found", "document_curated", "unsupported_file_type", "file_name_invalid", "duplicate_file",
   "engine_unknown", "engine_switch_in_progress", "prompt_too_long", "invalid_syllable",
-  "prompt_or_messages", "prompt_empty",
+  "prompt_or_messages", "prompt_empty", "engine_busy", "too_many_requests", "invalid_text", "setup_code_invalid",
+  "setup_code_expired", "setup_done",
 ];
 
 describe("errorMessage", () => {
@@ -33,6 +34,8 @@ describe("errorMessage", () => {
   it("uses the numbers the server gives", () => {
     expect(errorMessage(new ApiError(422, "password_too_short", "The password needs at least 12 characters."))).toBe("密码至少需要 12 个字符。");
     expect(errorMessage(new ApiError(429, "too_many_login_attempts", "locked", 600))).toBe("登录失败次数过多，请 10 分钟后再试。");
+    expect(errorMessage(new ApiError(503, "engine_busy", "busy", 12))).toBe("现在提问的人太多，请 12 秒后再问。");
+    expect(errorMessage(new ApiError(429, "too_many_requests", "slow down", 30))).toBe("提问太频繁了，请 30 秒后再问。");
     expect(errorMessage(new ApiError(413, "body_too_large", "larger than the limit of 20480 KiB."))).toBe("内容太大，超过了 20 MB 的上限。");
   });
 

@@ -87,9 +87,11 @@ const MESSAGES: Record<string, string> = {
   duplicate_file: "同一个文件被选择了两次。",
   // 429
   too_many_login_attempts: "登录失败次数过多，账号已暂时锁定。",
+  too_many_requests: "提问太频繁了，请稍后再问。",
   // 5xx
   internal_error: "服务器内部错误，请稍后重试。",
   engine_failed: "语言模型生成回答失败，请重试。",
+  engine_busy: "现在提问的人太多，语言模型忙不过来，请稍后再问。",
   engine_not_ready: "所选推理后端还没有就绪（未加载或正在加载），请稍候或换一个后端。",
   engine_unavailable: "所选推理后端无法在这台服务器上运行（原因见推理后端列表），请换一个后端。",
   engine_load_failed: "推理后端加载失败。",
@@ -161,6 +163,10 @@ export function errorMessage(error: unknown): string {
   if (code === "too_many_login_attempts" && retryAfter) {
     const minutes = Math.max(1, Math.ceil(retryAfter / 60));
     return `登录失败次数过多，请 ${minutes} 分钟后再试。`;
+  }
+  if ((code === "engine_busy" || code === "too_many_requests") && retryAfter) {
+    const busy = code === "engine_busy" ? "现在提问的人太多" : "提问太频繁了";
+    return `${busy}，请 ${retryAfter} 秒后再问。`;
   }
   if (code === "missing_field" || code === "unknown_field") {
     const field = fieldOf(detail);
