@@ -67,7 +67,7 @@ def create_backup(settings: Settings, path: Path) -> BackupSummary:
     with tempfile.TemporaryDirectory(prefix="puxian-backup-") as scratch:
         dump = Path(scratch) / (SQLITE_MEMBER if kind == "sqlite" else POSTGRES_MEMBER)
         if kind == "sqlite":
-            _sqlite_copy(_sqlite_path(settings.database), dump)
+            sqlite_copy(_sqlite_path(settings.database), dump)
         else:
             _run(
                 ["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", _libpq_url(settings.database)]
@@ -113,7 +113,7 @@ def restore_backup(settings: Settings, path: Path) -> BackupSummary:
             if kind == "sqlite":
                 target = _sqlite_path(settings.database)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                _sqlite_copy(dump, target)
+                sqlite_copy(dump, target)
             else:
                 _run(
                     [
@@ -151,7 +151,7 @@ def _sqlite_path(url: str) -> Path:
     return Path(database)
 
 
-def _sqlite_copy(source: Path, target: Path) -> None:
+def sqlite_copy(source: Path, target: Path) -> None:
     """SQLite's online backup: a consistent copy even while the server writes."""
     if not source.exists():
         raise BackupError(f"{source}: no database there")

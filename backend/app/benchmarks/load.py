@@ -13,7 +13,6 @@ from __future__ import annotations
 import secrets
 import shutil
 import socket
-import sqlite3
 import statistics
 import tempfile
 import threading
@@ -25,6 +24,7 @@ from pathlib import Path
 import httpx
 from tqdm import tqdm
 
+from app.backup.archive import sqlite_copy
 from app.core.config import Settings
 
 QUESTION = "莆仙话有几个声调？"
@@ -110,12 +110,7 @@ def _copy_data(settings: Settings, workdir: Path) -> None:
     source = Path(settings.database.removeprefix("sqlite:///"))
     if not settings.database.startswith("sqlite") or not source.exists():
         raise SystemExit("bench load copies a SQLite data folder; run `puxian ingest` first")
-    origin, copy = sqlite3.connect(source), sqlite3.connect(workdir / "puxian.db")
-    try:
-        origin.backup(copy)
-    finally:
-        origin.close()
-        copy.close()
+    sqlite_copy(source, workdir / "puxian.db")
     if settings.index_dir.is_dir():
         shutil.copytree(settings.index_dir, workdir / "index")
 

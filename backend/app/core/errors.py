@@ -12,8 +12,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.response_start import StartTrackingSend
 from inference_engine import EngineError, EngineNotLoaded, InvalidPrompt
 
 log = logging.getLogger(__name__)
@@ -113,20 +114,14 @@ class UnexpectedErrors:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        tracking_send = StartTrackingSend(send)
         try:
             await self.app(scope, receive, tracking_send)
         except StarletteHTTPException:
             raise  # a body over its limit, answered by the body-limit middleware outside
         except Exception:
             log.exception("unhandled error")
-            if started:
+            if tracking_send.started:
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return
             await error_response(500, "internal_error", "Internal server error.")(scope, receive, send)

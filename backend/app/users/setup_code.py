@@ -11,6 +11,7 @@ stays for scripted installs.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import secrets
@@ -76,8 +77,6 @@ class SetupCode:
 
 
 def _digest(code: str) -> bytes:
-    import hashlib
-
     normalized = code.strip().upper().replace(" ", "").replace("-", "")
     return hashlib.sha256(normalized.encode()).digest()
 
