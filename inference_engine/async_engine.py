@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import threading
 from collections.abc import AsyncIterator, Sequence
 from typing import Unpack
 
@@ -54,10 +55,12 @@ class AsyncBackedEngine(BaseInferenceEngine):
             raise EngineNotLoaded(f"the {self.name} engine has no event loop; call load_model() first")
         return self._runner
 
-    def generate(self, prompt: Prompt, **overrides: Unpack[SamplingOverrides]) -> GenerationResult:
+    def generate(
+        self, prompt: Prompt, abort: threading.Event | None = None, **overrides: Unpack[SamplingOverrides]
+    ) -> GenerationResult:
         runner = self._ready_runner()
         validate_prompt(prompt)
-        return runner.call(self._complete(prompt, self._sampling(overrides)))
+        return runner.call(self._complete(prompt, self._sampling(overrides)), abort)
 
     def batch_generate(
         self, prompts: Sequence[Prompt], **overrides: Unpack[SamplingOverrides]

@@ -6,6 +6,7 @@ import abc
 import dataclasses
 import logging
 import statistics
+import threading
 import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ from inference_engine.datatypes import (
 from inference_engine.errors import EngineError, EngineNotLoaded, ModelLoadError
 
 log = logging.getLogger(__name__)
+
+
+GREEDY_BELOW_TEMPERATURE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -133,8 +137,11 @@ class BaseInferenceEngine(abc.ABC):
         """Free the model and the memory it holds (GPU memory included)."""
 
     @abc.abstractmethod
-    def generate(self, prompt: Prompt, **overrides: Unpack[SamplingOverrides]) -> GenerationResult:
-        """Generate one completion and wait for it."""
+    def generate(
+        self, prompt: Prompt, abort: threading.Event | None = None, **overrides: Unpack[SamplingOverrides]
+    ) -> GenerationResult:
+        """Generate one completion and wait for it. Setting `abort` (from another thread: the client
+        went away) stops the generation and raises `GenerationAborted`."""
 
     @abc.abstractmethod
     def stream(self, prompt: Prompt, **overrides: Unpack[SamplingOverrides]) -> GenerationStream:
@@ -193,9 +200,11 @@ class BaseInferenceEngine(abc.ABC):
         """Merge overrides into the config's defaults; the config's checks validate them."""
         values: dict[str, Any] = {k: v for k, v in overrides.items() if k not in _REQUEST_ONLY}
         merged = dataclasses.replace(self.config, **values) if values else self.config
+        limit = self.config.max_request_tokens
         return Sampling(
-            max_tokens=merged.max_tokens,
-            temperature=merged.temperature,
+            max_tokens=merged.max_tokens if limit is None else min(merged.max_tokens, limit),
+            # Colder than this is greedy decoding; dividing logits by ~0 would make them inf (NaN).
+            temperature=0.0 if merged.temperature < GREEDY_BELOW_TEMPERATURE else merged.temperature,
             top_p=merged.top_p,
             top_k=merged.top_k,
             repetition_penalty=merged.repetition_penalty,

@@ -39,6 +39,9 @@ class InferenceConfig:
     gpu_id: int | None = None
     tensor_parallel_size: int = 1
     max_tokens: int = 512
+    # The most tokens one request may ask for; a request asking more gets this many (None: no cap).
+    # A CPU serves one answer at a time: a 4,096-token answer would hold it for minutes.
+    max_request_tokens: int | None = None
     temperature: float = 0.7
     top_p: float = 0.9
     top_k: int = 50
@@ -75,6 +78,8 @@ class InferenceConfig:
             yield f"tensor_parallel_size must be >= 1, got {self.tensor_parallel_size}"
         if self.max_tokens < 1:
             yield f"max_tokens must be >= 1, got {self.max_tokens}"
+        if self.max_request_tokens is not None and self.max_request_tokens < 1:
+            yield f"max_request_tokens must be >= 1, got {self.max_request_tokens}"
         if self.temperature < 0:
             yield f"temperature must be >= 0, got {self.temperature}"
         if not 0 < self.top_p <= 1:

@@ -27,3 +27,7 @@ class InvalidPrompt(EngineError, ValueError):
 
 class GenerationError(EngineError):
     """The backend failed while generating."""
+
+
+class GenerationAborted(EngineError):
+    """The caller's abort event was set (its client went away) before the completion was done."""

@@ -13,7 +13,11 @@ import threading
 from collections.abc import AsyncGenerator, AsyncIterator, Coroutine
 from typing import Any, TypeVar
 
+from inference_engine.errors import GenerationAborted
+
 T = TypeVar("T")
+# How often a blocked caller looks at its abort event: a tenth of a second of decoding is wasted at most.
+ABORT_POLL_SECONDS = 0.1
 
 _ITEM, _ERROR, _END = "item", "error", "end"
 
@@ -30,12 +34,22 @@ class LoopThread:
     def running(self) -> bool:
         return self._thread.is_alive()
 
-    def call(self, coroutine: Coroutine[Any, Any, T]) -> T:
-        """Run `coroutine` on the loop and block until it returns (or raises)."""
+    def call(self, coroutine: Coroutine[Any, Any, T], abort: threading.Event | None = None) -> T:
+        """Run `coroutine` on the loop and block until it returns (or raises). Setting `abort`
+        cancels it (the backend's request with it) and raises `GenerationAborted`."""
         if threading.current_thread() is self._thread:
             coroutine.close()
             raise RuntimeError("a blocking engine call was made from the engine's own loop")
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result()
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        if abort is None:
+            return future.result()
+        while True:
+            try:
+                return future.result(timeout=ABORT_POLL_SECONDS)
+            except concurrent.futures.TimeoutError:
+                if abort.is_set():
+                    future.cancel()
+                    raise GenerationAborted("the request was aborted") from None
 
     async def relay(self, events: AsyncIterator[T]) -> AsyncGenerator[T, None]:
         """Iterate `events` on this loop and yield its items in the caller's loop.

@@ -23,6 +23,7 @@ from inference_engine.datatypes import (
 )
 from inference_engine.errors import (
     EngineUnavailable,
+    GenerationAborted,
     GenerationError,
     InvalidConfig,
     InvalidPrompt,
@@ -148,35 +149,46 @@ class TransformersEngine(BaseInferenceEngine):
 
     # --------------------------------------------------------------- generation
 
-    def generate(self, prompt: Prompt, **overrides: Unpack[SamplingOverrides]) -> GenerationResult:
-        return self.batch_generate([prompt], **overrides)[0]
+    def generate(
+        self, prompt: Prompt, abort: threading.Event | None = None, **overrides: Unpack[SamplingOverrides]
+    ) -> GenerationResult:
+        return self._generate_batch([prompt], self._sampling(overrides), abort)[0]
 
     def batch_generate(
         self, prompts: Sequence[Prompt], **overrides: Unpack[SamplingOverrides]
     ) -> list[GenerationResult]:
         """Generate all prompts in one left-padded batch."""
+        return self._generate_batch(prompts, self._sampling(overrides), None)
+
+    def _generate_batch(
+        self, prompts: Sequence[Prompt], sampling: Sampling, abort: threading.Event | None
+    ) -> list[GenerationResult]:
         self._require_loaded()
         if not prompts:
             return []
-        sampling = self._sampling(overrides)
         texts = [self._render(prompt, sampling) for prompt in prompts]
         encoded = self._tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
         prompt_lengths = [int(n) for n in encoded["attention_mask"].sum(dim=1)]
         max_new = self._room_for(max(prompt_lengths), sampling.max_tokens)
-        from inference_engine.hf_hooks import FirstTokenTimer
+        from inference_engine.hf_hooks import AbortCriteria, FirstTokenTimer
 
         timer = FirstTokenTimer()
         started = time.perf_counter()
         with self._lock, self._torch.inference_mode():
+            if abort is not None and abort.is_set():  # the client left while this request waited
+                raise GenerationAborted("the request was aborted before it started")
             self._seed(sampling)
             try:
                 output = self._model.generate(
                     **encoded.to(self._device),
                     **self._generation_kwargs(sampling, max_new),
                     logits_processor=[timer],
+                    stopping_criteria=[AbortCriteria(abort)] if abort is not None else None,
                 )
             except Exception as exc:
                 raise GenerationError(f"generation failed: {exc}") from exc
+        if abort is not None and abort.is_set():
+            raise GenerationAborted("the request was aborted")
         latency = time.perf_counter() - started
         ttft = (timer.first_token_at or time.perf_counter()) - started
         width = encoded["input_ids"].shape[1]

@@ -109,6 +109,7 @@ def _llm_fields(settings: Settings) -> dict[str, Any]:
         "device": settings.llm_device,
         "quantization": settings.llm_quantization,
         "max_tokens": settings.llm_max_tokens,
+        "max_request_tokens": settings.llm_request_max_tokens,
         "temperature": settings.llm_temperature,
         "repetition_penalty": settings.llm_repetition_penalty,
         "num_threads": settings.torch_threads,

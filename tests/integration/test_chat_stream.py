@@ -215,6 +215,26 @@ def test_a_client_that_goes_away_aborts_the_generation_and_the_partial_answer_is
     assert (done.name, done.data["engine"]) == ("done", "transformers")
 
 
+def test_a_client_that_leaves_a_whole_answer_aborts_it_and_the_question_is_kept(
+    live: LiveApp, live_user: dict[str, str]
+) -> None:
+    """`POST /api/chat` (not streamed) stops the model too when its client goes away."""
+    conversation = httpx.post(live.url + "/api/conversations", json={}, headers=live_user).json()["id"]
+    body = {"question": LONG_QUESTION, "conversation_id": conversation}
+    with pytest.raises(httpx.ReadTimeout):  # the client gives up while the model answers at length
+        httpx.post(live.url + "/api/chat", json=body, headers=live_user, timeout=httpx.Timeout(60, read=4))
+    left_at = time.monotonic()
+    deadline = left_at + 60
+    while len(messages := stored_messages(live.database, conversation)) < 2:
+        assert time.monotonic() < deadline, "nothing was stored"
+        time.sleep(0.05)
+    question, answer = messages
+    assert question.content == LONG_QUESTION
+    assert answer.finish_reason == "aborted", "the model was stopped, not left to finish"
+    assert live.engine(live_user, "transformers")["in_flight"] == 0
+    assert not _generation_threads()
+
+
 def test_a_ready_engine_other_than_the_default_answers_when_named(
     live: LiveApp, live_user: dict[str, str]
 ) -> None:

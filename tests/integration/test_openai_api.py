@@ -183,9 +183,9 @@ def test_the_sampling_values_reach_the_engine(
     seen: list[dict[str, Any]] = []
     generate = engine.generate
 
-    def spy(prompt: Any, **overrides: Any) -> Any:
+    def spy(prompt: Any, abort: Any = None, **overrides: Any) -> Any:
         seen.append(overrides)
-        return generate(prompt, **overrides)
+        return generate(prompt, abort, **overrides)
 
     monkeypatch.setattr(engine, "generate", spy)
     answer = client.chat.completions.create(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from inference_engine import (
     EngineNotLoaded,
     EngineState,
     EngineUnavailable,
+    GenerationAborted,
     InferenceConfig,
     InvalidPrompt,
     ModelLoadError,
@@ -109,6 +112,20 @@ def test_closing_a_stream_early_frees_the_engine_for_the_next_request(engine: Ba
     # The aborted generation stops within a step; the next request gets the model.
     follow_up = engine.generate(CHAT, max_tokens=4, temperature=0.0)
     assert follow_up["completion_tokens"] == 4
+
+
+def test_setting_the_abort_event_stops_a_whole_generation(engine: BaseInferenceEngine) -> None:
+    started = time.monotonic()
+    engine.generate(CHAT, max_tokens=20, temperature=0.0, ignore_eos=True)
+    seconds_per_token = (time.monotonic() - started) / 20
+    abort = threading.Event()
+    threading.Timer(0.5, abort.set).start()  # the client goes away half a second in
+    started = time.monotonic()
+    with pytest.raises(GenerationAborted):
+        engine.generate(CHAT, abort, max_tokens=300, temperature=0.0, ignore_eos=True)
+    # 300 tokens would take 300 steps; the generation stopped within a few after the abort.
+    assert time.monotonic() - started < 0.5 + 100 * seconds_per_token
+    assert engine.generate(CHAT, max_tokens=4, temperature=0.0)["completion_tokens"] == 4
 
 
 def test_bad_prompts_and_states_raise_clear_errors(engine: BaseInferenceEngine, tmp_path: Path) -> None:

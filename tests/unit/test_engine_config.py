@@ -36,3 +36,17 @@ def test_server_settings_come_from_the_environment() -> None:
 def test_bad_values_are_refused_with_the_field_named(field: str, value: object, message: str) -> None:
     with pytest.raises(InvalidConfig, match=message):
         InferenceConfig(model_path="m", **{field: value})  # type: ignore[arg-type]
+
+
+def test_a_request_gets_at_most_max_request_tokens_and_a_frozen_temperature_is_greedy() -> None:
+    from inference_engine import TransformersEngine
+
+    capped = TransformersEngine(InferenceConfig(model_path="unused", max_tokens=200, max_request_tokens=24))
+    assert capped._sampling({"max_tokens": 4096}).max_tokens == 24
+    assert capped._sampling({"max_tokens": 8}).max_tokens == 8
+    assert capped._sampling({}).max_tokens == 24  # the default too is held to it
+    # Logits divided by a denormal temperature overflow to inf (NaN probabilities): greedy instead.
+    assert capped._sampling({"temperature": 2.2e-308}).temperature == 0.0
+    assert capped._sampling({"temperature": 0.5}).temperature == 0.5
+    with pytest.raises(InvalidConfig, match="max_request_tokens"):
+        InferenceConfig(model_path="unused", max_request_tokens=0)

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 import pytest
 
 from inference_engine.completion import CompletionTracker
+from inference_engine.errors import GenerationAborted
 from inference_engine.loop_thread import LoopThread
 
 
@@ -102,3 +103,22 @@ def test_the_tracker_times_the_first_token_and_counts_tokens() -> None:
     assert (result["prompt_tokens"], result["completion_tokens"]) == (40, 5)
     assert 0 <= result["ttft"] <= result["latency"]
     assert tracker.result(40, "length", completion_tokens=6)["completion_tokens"] == 6
+
+
+def test_setting_the_abort_event_cancels_a_blocking_call(runner: LoopThread) -> None:
+    cancelled = threading.Event()
+
+    async def slow() -> str:
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            cancelled.set()  # the backend's request is cancelled with it (vLLM aborts it)
+            raise
+        return "done"
+
+    abort = threading.Event()
+    threading.Timer(0.2, abort.set).start()
+    with pytest.raises(GenerationAborted):
+        runner.call(slow(), abort)
+    assert cancelled.wait(5)
+    assert runner.call(asyncio.sleep(0, "next"), threading.Event()) == "next"  # the loop serves on

@@ -6,8 +6,11 @@ Both store the exchange in a conversation, use its earlier turns, and may name t
 from __future__ import annotations
 
 import dataclasses
+import logging
+from datetime import datetime
 
-from fastapi import APIRouter
+import anyio
+from fastapi import APIRouter, Request
 
 from app.api.deps import CurrentUser, DatabaseDep, RagDep, SettingsDep
 from app.chat import transcript
@@ -21,14 +24,20 @@ from app.chat.schemas import (
     SourcePublic,
     WordCardPublic,
 )
-from app.chat.sse import EventStreamResponse
+from app.chat.service import RAGAnswer
+from app.chat.sse import CHAT_EVENT, EventStreamResponse
 from app.chat.streaming import ChatStream, StreamRequest, StreamSettings
 from app.conversations import service as conversations
 from app.core.config import Settings
+from app.core.disconnect import run_until_disconnected
+from app.core.error_docs import GENERATION_ERRORS, documented_errors
 from app.core.errors import ApiError
 from app.db.session import Database
 from app.db.types import utc_now
 from app.observability.dependencies import MetricsDep
+from inference_engine import GenerationAborted
+
+log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -45,9 +54,15 @@ _STREAM_DESCRIPTION = """`text/event-stream`, events in this order:
 Lines starting with `:` are heartbeats while the model is busy. See docs/streaming.md."""
 
 
-@router.post("/chat", operation_id="chat-ask", response_model=ChatResponse)
-def ask(
+@router.post(
+    "/chat",
+    operation_id="chat-ask",
+    response_model=ChatResponse,
+    responses=documented_errors(404, *GENERATION_ERRORS),
+)
+async def ask(
     body: ChatRequest,
+    request: Request,
     principal: CurrentUser,
     rag: RagDep,
     database: DatabaseDep,
@@ -58,34 +73,47 @@ def ask(
 
     The question and its answer are stored in the conversation named by `conversation_id` (one of
     the caller's own), or in a new one whose id the response gives; its earlier turns are context.
+    A client that disconnects stops the model; the question is kept with what was answered so far
+    (`finish_reason` `aborted`).
     """
     _check_question(body, settings)
     asked_at = utc_now()
     # Refused before the model spends seconds on an answer.
-    history = _history(database, principal.user_id, body, settings)
+    history = await anyio.to_thread.run_sync(_history, database, principal.user_id, body, settings)
     rag.engines.check(body.engine)
     # No database connection is held while the model answers: many waiting requests must not
     # exhaust the connection pool.
+    engine_name = body.engine or rag.engines.default_name
     try:
-        answer = rag.answer(
-            body.question, top_k=body.top_k, engine=body.engine, history=history, owner=principal.user_id
+        answer = await run_until_disconnected(
+            request,
+            lambda abort: rag.answer(
+                body.question,
+                top_k=body.top_k,
+                engine=body.engine,
+                history=history,
+                owner=principal.user_id,
+                abort=abort,
+            ),
         )
+    except GenerationAborted:
+        log.info("the client went away; the answer was aborted")
+        answer = RAGAnswer(answer="", sources=[], timings={}, finish_reason="aborted", engine=engine_name)
+        metrics.observe_answer("chat", engine_name, "aborted", {})
     except Exception:
-        metrics.observe_answer("chat", body.engine or rag.engines.default_name, "error", {})
+        metrics.observe_answer("chat", engine_name, "error", {})
         raise
-    outcome = "ok" if answer.engine else "no_answer"
-    metrics.observe_answer(
-        "chat",
-        answer.engine,
-        outcome,
-        answer.timings,
-        answer.usage.get("completion_tokens", 0),
-        check_outcome(answer.grounded, answer.fallback),
-    )
-    with database.session() as session:
-        stored = conversations.record_exchange(
-            session, principal.user_id, body.conversation_id, body.question, answer, asked_at
+    else:
+        outcome = "ok" if answer.engine else "no_answer"
+        metrics.observe_answer(
+            "chat",
+            answer.engine,
+            outcome,
+            answer.timings,
+            answer.usage.get("completion_tokens", 0),
+            check_outcome(answer.grounded, answer.fallback),
         )
+    stored = await anyio.to_thread.run_sync(_record, database, principal.user_id, body, answer, asked_at)
     return ChatResponse(
         answer=answer.answer,
         sources=[SourcePublic(**dataclasses.asdict(source)) for source in answer.sources],
@@ -103,6 +131,15 @@ def ask(
     )
 
 
+def _record(
+    database: Database, user_id: int, body: ChatRequest, answer: RAGAnswer, asked_at: datetime
+) -> conversations.StoredExchange:
+    with database.session() as session:
+        return conversations.record_exchange(
+            session, user_id, body.conversation_id, body.question, answer, asked_at
+        )
+
+
 @router.post(
     "/chat/stream",
     operation_id="chat-stream",
@@ -110,7 +147,10 @@ def ask(
     # Needed by the OpenAPI generator: EventStreamResponse's __init__ has no status_code parameter
     # to read the default from, and the schema build fails without one.
     status_code=200,
-    responses={200: {"content": {"text/event-stream": {}}, "description": _STREAM_DESCRIPTION}},
+    responses={
+        200: {"content": {"text/event-stream": {"schema": CHAT_EVENT}}, "description": _STREAM_DESCRIPTION},
+        **documented_errors(404, *GENERATION_ERRORS),
+    },
 )
 def ask_streaming(
     body: ChatRequest,

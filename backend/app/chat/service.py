@@ -10,6 +10,7 @@ that, replaced by the card's statement or the best passage's own sentence.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -128,19 +129,21 @@ class RAGService:
         engine: str | None = None,
         history: Sequence[Turn] = (),
         owner: int | None = None,
+        abort: threading.Event | None = None,
     ) -> RAGAnswer:
         """Answer one question from the knowledge base (blocking: seconds on a CPU).
 
         `engine` names a ready engine (None: the default); `history` holds the conversation's earlier
         turns, oldest first; `owner` the asking user, held to the per-user limits (engines/admission.py).
+        Setting `abort` (the client went away) stops the model: `GenerationAborted` is raised.
         """
         started = time.perf_counter()
         with self.engines.lease(engine, owner) as lease:
             prepared = self.prepare(question, top_k, history)
             if prepared.prompt is None:
                 return self.no_answer(prepared, started)
-            result = lease.engine.generate(prepared.prompt.messages, **prepared.prompt.overrides)
-            answer = self.checked_answer(prepared, result, lease.engine)
+            result = lease.engine.generate(prepared.prompt.messages, abort=abort, **prepared.prompt.overrides)
+            answer = self.checked_answer(prepared, result, lease.engine, abort)
         ttft_ms = round(result["ttft"] * 1000, 1)
         timings = {
             "retrieval_ms": prepared.retrieval_ms,
@@ -163,7 +166,11 @@ class RAGService:
         return replace(answer, timings=timings, engine=lease.name)
 
     def checked_answer(
-        self, prepared: PreparedAnswer, result: GenerationResult, engine: BaseInferenceEngine
+        self,
+        prepared: PreparedAnswer,
+        result: GenerationResult,
+        engine: BaseInferenceEngine,
+        abort: threading.Event | None = None,
     ) -> RAGAnswer:
         """The model's answer if it passes the grounding check; else a second try with the strict
         prompt; else the card's statement or the best passage's sentence (blocking)."""
@@ -171,7 +178,9 @@ class RAGService:
         fallback = ""
         if self.grounding_check and not self.grounded(prepared, text) and prepared.strict_prompt is not None:
             log.info("the answer failed its grounding check; asking again with the strict prompt")
-            second = engine.generate(prepared.strict_prompt.messages, **prepared.strict_prompt.overrides)
+            second = engine.generate(
+                prepared.strict_prompt.messages, abort=abort, **prepared.strict_prompt.overrides
+            )
             text, fallback = self.final_text(prepared, second["text"]), REGENERATED
             if not self.grounded(prepared, text):
                 text, fallback = self.replacement(prepared)

@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     llm_gpu_id: int | None = None
     llm_quantization: str | None = None
     llm_max_tokens: int = Field(200, ge=1, le=4096)
+    # The most a request's own max_tokens (the playground, /v1) gets; more is cut to it.
+    llm_request_max_tokens: int = Field(1024, ge=1, le=32768)
     llm_temperature: float = Field(0.0, ge=0.0, le=2.0)
     llm_repetition_penalty: float = Field(1.05, gt=0.0)
 

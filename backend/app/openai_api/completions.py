@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import threading
 import time
 import uuid
 from collections.abc import AsyncGenerator, AsyncIterator
@@ -39,7 +40,13 @@ from app.openai_api.schemas import (
     Delta,
     Usage,
 )
-from inference_engine import GenerationError, GenerationResult, GenerationStream, SamplingOverrides
+from inference_engine import (
+    GenerationAborted,
+    GenerationError,
+    GenerationResult,
+    GenerationStream,
+    SamplingOverrides,
+)
 
 log = logging.getLogger(__name__)
 ENDPOINT = "openai"  # the metrics' endpoint label
@@ -68,16 +75,20 @@ class Completion:
 
     # ------------------------------------------------------------------ whole
 
-    def answer(self) -> ChatCompletion:
-        """The whole answer (blocking: seconds on a CPU)."""
+    def answer(self, abort: threading.Event | None = None) -> ChatCompletion:
+        """The whole answer (blocking: seconds on a CPU); setting `abort` stops the model."""
         try:
             with self.rag.engines.lease(self.model, self.owner) as lease:
                 prepared = self._prepare()
                 if prepared.prompt is None:
                     self._observe("no_answer", prepared)
                     return self._completion(no_answer_text(prepared.english), prepared, None)
-                result = lease.engine.generate(prepared.prompt.messages, **self._sampling(prepared.prompt))
-                answer = self.rag.checked_answer(prepared, result, lease.engine)
+                sampling = self._sampling(prepared.prompt)
+                result = lease.engine.generate(prepared.prompt.messages, abort=abort, **sampling)
+                answer = self.rag.checked_answer(prepared, result, lease.engine, abort)
+        except GenerationAborted:
+            self.metrics.observe_answer(ENDPOINT, self.model, "aborted", {})
+            raise
         except Exception:
             self.metrics.observe_answer(ENDPOINT, self.model, "error", {})
             raise

@@ -12,13 +12,15 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Request
 
 from app.api.deps import CurrentUser, RagDep, SettingsDep
-from app.chat.sse import EventStreamResponse
+from app.chat.sse import EventStreamResponse, event_schema
+from app.core.disconnect import run_until_disconnected
 from app.engines.dependencies import EnginesDep
 from app.observability.dependencies import MetricsDep
 from app.openai_api import errors
 from app.openai_api.completions import Completion
 from app.openai_api.messages import read_exchange, sampling_overrides
 from app.openai_api.schemas import ChatCompletion, ChatCompletionRequest, ModelCard, ModelList
+from inference_engine import GenerationAborted
 
 router = APIRouter(prefix="/v1", tags=["openai"], route_class=errors.OpenAIRoute)
 # The `created` of every model: when this server started (the engines have no date of their own).
@@ -28,16 +30,27 @@ _EXAMPLES = [
     (400, "A parameter is wrong", errors.invalid_request("Invalid value for 'top_p'", "top_p")),
     (401, "No valid API key", errors.OpenAIError(401, "…", code="invalid_api_key")),
     (404, "No such model", errors.model_not_found("gpt-4", ["vllm"])),
-    (503, "The model is not loaded", errors.OpenAIError(503, "…", errors.SERVER_ERROR, "model_not_ready")),
+    (409, "The model cannot answer here", errors.OpenAIError(409, "…", code="engine_unavailable")),
+    (413, "The body is too large", errors.OpenAIError(413, "…", code="body_too_large")),
+    (429, "Too many requests of yours", errors.OpenAIError(429, "…", code="too_many_requests")),
+    (502, "The model failed", errors.OpenAIError(502, "…", errors.SERVER_ERROR, "engine_failed")),
+    (
+        503,
+        "The model is busy or not loaded",
+        errors.OpenAIError(503, "…", errors.SERVER_ERROR, "engine_busy"),
+    ),
 ]
 _ERRORS: dict[int | str, dict[str, object]] = {
     status: {"description": description, "content": {"application/json": {"example": error.body()}}}
     for status, description, error in _EXAMPLES
 }
-_STREAM = {"content": {"text/event-stream": {}}, "description": "With `stream`: server-sent events."}
+_STREAM = {
+    "content": {"text/event-stream": {"schema": event_schema(None, json_data=False)}},
+    "description": "With `stream`: server-sent events, each a chunk (JSON), the last `[DONE]`.",
+}
 
 
-@router.get("/models", operation_id="openai-models", response_model=ModelList, responses=_ERRORS)
+@router.get("/models", operation_id="openai-models", response_model=ModelList)
 def list_models(engines: EnginesDep) -> ModelList:
     """The engines a request's `model` may name (`state` says which can answer now)."""
     snapshot = engines.snapshot()
@@ -62,8 +75,9 @@ def list_models(engines: EnginesDep) -> ModelList:
     response_model=ChatCompletion,
     responses={**_ERRORS, 200: _STREAM},
 )
-def create_chat_completion(
+async def create_chat_completion(
     body: Annotated[ChatCompletionRequest, Body()],
+    request: Request,
     rag: RagDep,
     settings: SettingsDep,
     metrics: MetricsDep,
@@ -90,7 +104,11 @@ def create_chat_completion(
         include_usage = body.stream_options is not None and body.stream_options.include_usage
         lease = completion.lease()
         return EventStreamResponse(completion.chunks(include_usage, lease), on_close=lease.release)
-    return completion.answer()
+    try:
+        return await run_until_disconnected(request, completion.answer)  # a client gone stops the model
+    except GenerationAborted:
+        # Nobody reads this: nginx's 499 names it in the access log.
+        raise errors.OpenAIError(499, "The client closed the request.", code="client_closed") from None
 
 
 _ROUTES = {"models": "GET", "chat/completions": "POST"}
@@ -101,5 +119,5 @@ def unknown_route(path: str, request: Request) -> None:
     """Other paths and methods under /v1 are OpenAI errors too, not the rest of the API's."""
     if path in _ROUTES:
         message = f"{request.method} is not allowed here; use {_ROUTES[path]}."
-        raise errors.OpenAIError(405, message, code="method_not_allowed")
+        raise errors.OpenAIError(405, message, code="method_not_allowed", headers={"Allow": _ROUTES[path]})
     raise errors.OpenAIError(404, f"Invalid URL ({request.method} /v1/{path}).", code="not_found")
