@@ -144,7 +144,7 @@ def test_bad_feedback_gets_a_clear_error(api: Api) -> None:
     on_question = api.client.put(
         f"/api/messages/{question_id}/feedback", json={"rating": "up"}, headers=alice.headers
     )
-    assert (on_question.status_code, on_question.json()["code"]) == (422, "not_an_answer")
+    assert (on_question.status_code, on_question.json()["code"]) == (409, "not_an_answer")
     path = f"/api/messages/{answer['message_id']}/feedback"
     for body, code in (
         ({"rating": "meh"}, "enum"),

@@ -98,6 +98,11 @@ def test_405_names_the_allowed_methods(api: Api) -> None:
     assert response.status_code == 405
     assert response.headers["allow"] == "GET"
     assert response.json()["code"] == "method_not_allowed"
+    # GET and POST of one path are two routes: both are named, not only the first that matched.
+    assert api.client.options("/api/setup").headers["allow"] == "GET, POST"
+    openai = api.client.put("/v1/models", headers=api.account("method_tester").headers)
+    assert (openai.status_code, openai.headers["allow"]) == (405, "GET")
+    assert openai.json()["error"]["code"] == "method_not_allowed"
 
 
 def test_an_oversized_body_on_the_openai_api_gets_openai_s_error_shape(api: Api) -> None:

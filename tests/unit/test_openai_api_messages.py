@@ -119,7 +119,7 @@ def test_credentials_problems_are_invalid_api_key_and_keep_their_headers() -> No
 
 def test_engine_and_server_failures_map_to_openai_statuses_without_details() -> None:
     cases = {
-        engine_errors.engine_not_ready("vllm", "loading"): (503, "server_error", "model_not_ready"),
+        engine_errors.engine_not_ready("vllm", "loading"): (409, "invalid_request_error", "model_not_ready"),
         engine_errors.default_engine_not_ready("vllm", "failed"): (503, "server_error", "model_not_ready"),
         ApiError(422, "question_too_long", "long"): (400, "invalid_request_error", "question_too_long"),
         ApiError(403, "account_disabled", "off"): (403, "permission_error", "account_disabled"),

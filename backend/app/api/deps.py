@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,7 @@ from app.auth.tokens import TokenCodec
 from app.bootstrap import Services
 from app.chat.service import RAGService
 from app.core.config import Settings
-from app.core.limits import Offset
+from app.core.limits import Offset, PageLimit
 from app.db.session import Database
 
 
@@ -103,7 +103,7 @@ class Page:
 
 def page_params(
     offset: Offset = 0,
-    limit: Annotated[int, Query(ge=1, le=100, description="How many items to return.")] = 20,
+    limit: PageLimit = 20,
 ) -> Page:
     return Page(offset, limit)
 

@@ -16,6 +16,7 @@ from app.auth.router import public_router as auth_public_router
 from app.auth.router import router as auth_router
 from app.chat.router import router as chat_router
 from app.conversations.router import router as conversations_router
+from app.core.error_docs import documented_errors
 from app.engines.router import admin_router as engines_admin_router
 from app.engines.router import router as engines_router
 from app.observability.router import router as metrics_router
@@ -29,13 +30,15 @@ from app.users.setup_router import router as setup_router
 
 PUBLIC_ROUTERS = (system_router, auth_public_router, metrics_router, setup_router)
 
-admin = APIRouter(prefix="/api/admin", dependencies=[Depends(require_admin)])
+admin = APIRouter(
+    prefix="/api/admin", dependencies=[Depends(require_admin)], responses=documented_errors(403)
+)
 admin.include_router(users_router)
 admin.include_router(audit_router)
 admin.include_router(engines_admin_router)
 admin.include_router(playground_router)
 
-protected = APIRouter(dependencies=[Depends(current_principal)])
+protected = APIRouter(dependencies=[Depends(current_principal)], responses=documented_errors(401))
 protected.include_router(auth_router)
 protected.include_router(keys_router)
 protected.include_router(chat_router)

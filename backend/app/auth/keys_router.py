@@ -7,9 +7,11 @@ from fastapi import APIRouter, Response
 from app.api.deps import ClientIp, SessionDep, SignedInUser
 from app.auth import api_keys
 from app.auth.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyPublic
+from app.core.error_docs import documented_errors
 from app.core.limits import RowId
 
-router = APIRouter(prefix="/api/keys", tags=["api-keys"])
+# Keys are managed from a signed-in session only: an API key is refused (403 `session_required`).
+router = APIRouter(prefix="/api/keys", tags=["api-keys"], responses=documented_errors(403))
 
 
 @router.get("", operation_id="keys-list", response_model=list[ApiKeyPublic])
@@ -28,7 +30,7 @@ def create_key(
     return ApiKeyCreated(**public.model_dump(), key=created.key)
 
 
-@router.delete("/{key_id}", operation_id="keys-revoke", status_code=204)
+@router.delete("/{key_id}", operation_id="keys-revoke", status_code=204, responses=documented_errors(404))
 def revoke_key(key_id: RowId, principal: SignedInUser, session: SessionDep, client_ip: ClientIp) -> Response:
     """Revoke a key: requests with it are refused from now on."""
     api_keys.revoke_api_key(session, principal.user_id, key_id, client_ip)

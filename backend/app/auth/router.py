@@ -15,6 +15,7 @@ from app.api.deps import (
 )
 from app.auth import service
 from app.auth.schemas import LoginRequest, PasswordChange, RefreshRequest, TokenResponse
+from app.core.error_docs import documented_errors
 from app.users.schemas import UserPublic, UserRegister
 from app.users.service import get_user
 
@@ -34,7 +35,12 @@ def _token_response(signed_in: service.SignedIn) -> TokenResponse:
     )
 
 
-@public_router.post("/login", operation_id="auth-login", response_model=TokenResponse)
+@public_router.post(
+    "/login",
+    operation_id="auth-login",
+    response_model=TokenResponse,
+    responses=documented_errors(401, 403, 429),
+)
 def login(
     body: LoginRequest,
     session: SessionDep,
@@ -49,7 +55,12 @@ def login(
     return _token_response(signed_in)
 
 
-@public_router.post("/refresh", operation_id="auth-refresh", response_model=TokenResponse)
+@public_router.post(
+    "/refresh",
+    operation_id="auth-refresh",
+    response_model=TokenResponse,
+    responses=documented_errors(401, 403),
+)
 def refresh(
     body: RefreshRequest, session: SessionDep, codec: TokenCodecDep, client_ip: ClientIp
 ) -> TokenResponse:
@@ -58,7 +69,13 @@ def refresh(
     return _token_response(service.refresh(session, codec, body.refresh_token, client_ip))
 
 
-@public_router.post("/register", operation_id="auth-register", response_model=UserPublic, status_code=201)
+@public_router.post(
+    "/register",
+    operation_id="auth-register",
+    response_model=UserPublic,
+    status_code=201,
+    responses=documented_errors(403, 409),
+)
 def register(
     body: UserRegister, session: SessionDep, settings: SettingsDep, client_ip: ClientIp
 ) -> UserPublic:
@@ -80,7 +97,12 @@ def me(principal: CurrentUser, session: SessionDep) -> UserPublic:
     return UserPublic.model_validate(get_user(session, principal.user_id))
 
 
-@router.post("/password", operation_id="auth-change-password", response_model=TokenResponse)
+@router.post(
+    "/password",
+    operation_id="auth-change-password",
+    response_model=TokenResponse,
+    responses=documented_errors(403),
+)
 def change_password(
     body: PasswordChange,
     principal: SignedInUser,

@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from app.core.request_model import RequestModel
+from app.core.schema_markers import NOT_BLANK
 from app.users.schemas import MAX_PASSWORD_CHARS, Password, UserPublic
 
 
@@ -51,9 +52,9 @@ def _name_has_text(value: str) -> str:
 class ApiKeyCreate(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(max_length=100), AfterValidator(_name_has_text)] = Field(
-        examples=["my script"]
-    )
+    name: Annotated[
+        str, Field(max_length=100, json_schema_extra={"pattern": NOT_BLANK}), AfterValidator(_name_has_text)
+    ] = Field(examples=["my script"])
 
 
 class ApiKeyPublic(BaseModel):

@@ -9,13 +9,16 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from app.core.request_model import RequestModel
+from app.core.schema_markers import NOT_BLANK, engine_name, max_length_from
 
 
 class ChatRequest(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     question: str = Field(
-        description="The question, in Chinese or English.", examples=["如何用莆仙话说“吃饭”？"]
+        description="The question, in Chinese or English.",
+        examples=["如何用莆仙话说“吃饭”？"],
+        json_schema_extra={"pattern": NOT_BLANK, **max_length_from("max_question_chars")},
     )
     top_k: int | None = Field(
         None, ge=1, le=20, description="How many passages to retrieve (default from settings)."
@@ -27,6 +30,7 @@ class ChatRequest(RequestModel):
         None,
         max_length=40,
         description="A ready engine from GET /api/engines to answer with; without one, the default.",
+        json_schema_extra=engine_name(),
     )
 
     @field_validator("question")

@@ -21,6 +21,22 @@ SSE_HEADERS = {
 }
 
 
+def event_schema(events: tuple[str, ...] | None, json_data: bool = True) -> dict[str, Any]:
+    """The OpenAPI schema of one event of a stream (Open API 3.1: the `schema` of `text/event-stream`
+    describes each event): its name, one of `events` (None: events without a name), and its data."""
+    data: dict[str, Any] = {"type": "string"}
+    if json_data:
+        data["contentMediaType"] = "application/json"
+    properties: dict[str, Any] = {"data": data}
+    if events is not None:
+        properties["event"] = {"type": "string", "enum": list(events)}
+    return {"type": "object", "required": sorted(properties), "properties": properties}
+
+
+# The events of POST /api/chat/stream (docs/streaming.md), in the order they may come.
+CHAT_EVENT = event_schema(("queued", "sources", "cards", "delta", "done", "error"))
+
+
 def sse_event(event: str, data: Mapping[str, Any]) -> str:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
     return f"event: {event}\ndata: {payload}\n\n"

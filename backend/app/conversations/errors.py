@@ -21,6 +21,7 @@ def feedback_not_found(message_id: int) -> ApiError:
 
 
 def not_an_answer(message_id: int) -> ApiError:
+    # 409: the message exists and the request is well formed; it is the message's kind that conflicts.
     return ApiError(
-        422, "not_an_answer", f"Message {message_id} is a question; feedback is given on answers."
+        409, "not_an_answer", f"Message {message_id} is a question; feedback is given on answers."
     )

@@ -20,6 +20,7 @@ from app.conversations.schemas import (
     FeedbackPublic,
     MessagePublic,
 )
+from app.core.error_docs import documented_errors
 from app.core.limits import RowId
 
 router = APIRouter(prefix="/api", tags=["conversations"])
@@ -104,7 +105,12 @@ def delete_conversation(
     return Response(status_code=204)
 
 
-@router.put("/messages/{message_id}/feedback", operation_id="feedback-set", response_model=FeedbackPublic)
+@router.put(
+    "/messages/{message_id}/feedback",
+    operation_id="feedback-set",
+    response_model=FeedbackPublic,
+    responses=documented_errors(409),  # not_an_answer
+)
 def set_feedback(
     message_id: RowId, body: FeedbackIn, principal: CurrentUser, session: SessionDep
 ) -> FeedbackPublic:
@@ -113,7 +119,12 @@ def set_feedback(
     return FeedbackPublic.model_validate(feedback)
 
 
-@router.delete("/messages/{message_id}/feedback", operation_id="feedback-delete", status_code=204)
+@router.delete(
+    "/messages/{message_id}/feedback",
+    operation_id="feedback-delete",
+    status_code=204,
+    responses=documented_errors(409),  # not_an_answer
+)
 def delete_feedback(message_id: RowId, principal: CurrentUser, session: SessionDep) -> Response:
     service.delete_feedback(session, principal.user_id, message_id)
     return Response(status_code=204)

@@ -12,6 +12,7 @@ from pydantic_core import PydanticCustomError
 from app.chat.schemas import LinkedTermPublic, SourcePublic, WordCardPublic
 from app.conversations.models import MessageRole, Rating
 from app.core.request_model import RequestModel
+from app.core.schema_markers import NOT_BLANK
 
 DEFAULT_TITLE = "新对话"
 MAX_TITLE_CHARS = 200
@@ -24,7 +25,11 @@ def _title_has_text(value: str) -> str:
     return value
 
 
-Title = Annotated[str, Field(max_length=MAX_TITLE_CHARS), AfterValidator(_title_has_text)]
+Title = Annotated[
+    str,
+    Field(max_length=MAX_TITLE_CHARS, json_schema_extra={"pattern": NOT_BLANK}),
+    AfterValidator(_title_has_text),
+]
 
 
 class ConversationCreate(RequestModel):

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.response_start import StartTrackingSend
@@ -76,10 +77,12 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(*_validation_message(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         codes = {404: "not_found", 405: "method_not_allowed", 413: "body_too_large"}
         response = error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
-        response.headers.update(exc.headers or {})  # a 405's Allow
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = ", ".join(allowed_methods(request))
         return response
 
     @app.exception_handler(EngineError)
@@ -101,6 +104,18 @@ def install_error_handlers(app: FastAPI) -> None:
     # Starlette re-raises after such a handler answers, and the server then drops the client's
     # kept-alive connection.
     app.add_middleware(UnexpectedErrors)
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route of the app takes at this path. Starlette's own 405 names only the
+    first route that matched, though GET and POST of one path are often two routes."""
+    methods: set[str] = set()
+    path_only = {**request.scope, "method": "\0"}  # no route takes this method: paths alone match
+    for route in routing.iter_route_contexts(request.app.router.routes):  # included routers too
+        match, _ = route.route.matches(path_only)
+        if match is not Match.NONE:
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 class UnexpectedErrors:

@@ -6,11 +6,26 @@ with a 422 at the edge rather than failing inside the driver (OverflowError, a 5
 
 from __future__ import annotations
 
-from typing import Annotated
+import re
+from typing import Annotated, Any
 
 from fastapi import Path, Query
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 MAX_ID = 2**63 - 1
+_DIGITS = re.compile(r"-?[0-9]+")
 
-RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="The record's id.")]
-Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="How many items to skip.")]
+
+def _integer_text(value: Any) -> Any:
+    """A path or query integer is written in digits: pydantic alone would take `5.0` and `1e3`."""
+    if isinstance(value, str) and not _DIGITS.fullmatch(value):
+        raise PydanticCustomError("int_parsing", "Input should be a valid integer, written in digits.")
+    return value
+
+
+Digits = BeforeValidator(_integer_text)
+# The validator after Path/Query: before them, FastAPI writes `ge` into the document, not `minimum`.
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="The record's id."), Digits]
+Offset = Annotated[int, Query(ge=0, le=MAX_ID, description="How many items to skip."), Digits]
+PageLimit = Annotated[int, Query(ge=1, le=100, description="How many items to return."), Digits]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from app.api.deps import AdminUser, ClientIp, DatabaseDep
+from app.core.error_docs import documented_errors
 from app.engines import service
 from app.engines.dependencies import EnginesDep
 from app.engines.measurements import engine_measurements
@@ -35,7 +36,10 @@ def list_engines(engines: EnginesDep) -> EnginesPublic:
     operation_id="admin-switch-engine",
     response_model=EnginePublic,
     status_code=202,
-    responses={200: {"description": "It already is the default and ready: nothing was done."}},
+    responses={
+        200: {"description": "It already is the default and ready: nothing was done."},
+        **documented_errors(409),
+    },
 )
 def switch_default_engine(
     body: DefaultEngineUpdate,

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.request_model import RequestModel
+from app.core.schema_markers import engine_name
 from app.engines.slot import EngineStatus
 
 
@@ -73,4 +74,4 @@ class EnginesPublic(BaseModel):
 class DefaultEngineUpdate(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
-    engine: str = Field(min_length=1, max_length=40, examples=["vllm"])
+    engine: str = Field(min_length=1, max_length=40, examples=["vllm"], json_schema_extra=engine_name())

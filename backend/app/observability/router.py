@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4, generate_latest
 
 from app.api.deps import SettingsDep
+from app.core.error_docs import documented_errors
 from app.core.errors import ApiError
 from app.observability.dependencies import MetricsDep
 
@@ -18,7 +19,11 @@ router = APIRouter(tags=["system"])
     "/metrics",
     operation_id="system-metrics",
     response_class=Response,
-    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format 0.0.4."}},
+    responses={
+        200: {"content": {"text/plain": {}}, "description": "Prometheus text format 0.0.4."},
+        # 401: PUXIAN_METRICS_TOKEN is set and not sent; 404: PUXIAN_METRICS_ENABLED is off.
+        **documented_errors(401, 404),
+    },
 )
 def metrics(request: Request, settings: SettingsDep, app_metrics: MetricsDep) -> Response:
     """Request counts and latency, answer latency, TTFT, tokens/s, retrieval latency, engine state."""

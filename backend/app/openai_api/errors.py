@@ -72,8 +72,9 @@ def _from_api_error(exc: ApiError) -> OpenAIError:
     headers = exc.headers
     if exc.status == 401:  # whatever was wrong with the credential, for OpenAI clients it is the key
         return OpenAIError(401, exc.detail, code="invalid_api_key", headers=headers)
-    if exc.code == "engine_not_ready":  # a named model that exists but cannot answer now
-        return OpenAIError(503, exc.detail, SERVER_ERROR, "model_not_ready", "model")
+    if exc.code == "engine_not_ready":  # a model that exists but cannot answer now:
+        # 503 while the default loads (try again), 409 for another one (an admin must load it).
+        return OpenAIError(exc.status, exc.detail, _type_for(exc.status), "model_not_ready", "model")
     status = 400 if exc.status == 422 else exc.status  # OpenAI answers bad parameters with 400
     return OpenAIError(status, exc.detail, _type_for(status), exc.code, headers=headers)
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.chat.schemas import SourcePublic, WordCardPublic
 from app.core.request_model import RequestModel
+from app.core.schema_markers import engine_name
 from app.core.stop_sequences import stop_sequences as checked_stop_sequences
 
 
@@ -46,7 +47,9 @@ class StreamOptions(RequestModel):
 class ChatCompletionRequest(RequestModel):
     model_config = ConfigDict(extra="ignore")
 
-    model: str = Field(description="An engine from GET /v1/models.", examples=["vllm"])
+    model: str = Field(
+        description="An engine from GET /v1/models.", examples=["vllm"], json_schema_extra=engine_name()
+    )
     messages: list[ChatMessageIn] = Field(
         min_length=1,
         description="The last message is the question (a user message); earlier user and assistant "

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.deps import AdminUser, ClientIp, DatabaseDep
+from app.core.error_docs import GENERATION_ERRORS, documented_errors
 from app.engines.dependencies import EnginesDep
 from app.playground import service
 from app.playground.schemas import GenerateRequest, GenerateResponse
@@ -19,7 +20,12 @@ router = APIRouter(prefix="/generate", tags=["admin"])
 ROUTE = "/api/admin/generate"
 
 
-@router.post("", operation_id="admin-generate", response_model=GenerateResponse)
+@router.post(
+    "",
+    operation_id="admin-generate",
+    response_model=GenerateResponse,
+    responses=documented_errors(*GENERATION_ERRORS),
+)
 def generate(
     body: GenerateRequest, admin: AdminUser, engines: EnginesDep, database: DatabaseDep, client_ip: ClientIp
 ) -> GenerateResponse:

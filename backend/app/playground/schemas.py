@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from app.core.request_model import RequestModel
+from app.core.schema_markers import NOT_BLANK, engine_name
 from app.core.stop_sequences import MAX_STOP_SEQUENCES, stop_sequences
 from inference_engine import ChatMessage, Prompt, SamplingOverrides
 
@@ -37,13 +38,17 @@ class SamplingFields(RequestModel):
     model_config = ConfigDict(extra="forbid")
 
     engine: str | None = Field(
-        None, max_length=40, description="An engine from GET /api/engines; without one, the default."
+        None,
+        max_length=40,
+        description="An engine from GET /api/engines; without one, the default.",
+        json_schema_extra=engine_name(),
     )
     max_tokens: int | None = Field(None, ge=1, le=MAX_TOKENS)
     temperature: float | None = Field(None, ge=0.0, le=2.0, description="0: greedy.")
     top_p: float | None = Field(None, gt=0.0, le=1.0)
     top_k: int | None = Field(None, ge=0, description="0 turns it off.")
-    repetition_penalty: float | None = Field(None, gt=0.0, le=2.0)
+    # Below 0.1 the logits it divides grow past what float32 holds (NaN probabilities).
+    repetition_penalty: float | None = Field(None, ge=0.1, le=2.0)
     stop: str | list[str] | None = Field(None, description=f"Up to {MAX_STOP_SEQUENCES} strings.")
     seed: int | None = Field(None, ge=0, le=2**63 - 1)
 
@@ -83,6 +88,7 @@ class GenerateRequest(SamplingFields):
         None,
         max_length=MAX_PROMPT_CHARS,
         description="Sent to the model as is (no chat template): the model continues this text.",
+        json_schema_extra={"pattern": NOT_BLANK},
     )
     messages: list[PlaygroundMessage] | None = Field(
         None,
@@ -140,7 +146,11 @@ class GenerateResponse(BaseModel):
 class SeedGenerateRequest(SamplingFields):
     """The seed's `POST /api/vllm/generate` body: a prompt and flat options."""
 
-    prompt: str = Field(max_length=MAX_PROMPT_CHARS, description="Sent to the model as is.")
+    prompt: str = Field(
+        max_length=MAX_PROMPT_CHARS,
+        description="Sent to the model as is.",
+        json_schema_extra={"pattern": NOT_BLANK},
+    )
 
     @field_validator("prompt")
     @classmethod

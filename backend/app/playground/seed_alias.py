@@ -85,6 +85,7 @@ router = APIRouter(
             (403, "Not an admin"),
             (409, "The engine is not ready"),
             (422, "A bad field, or an unknown engine"),
+            (429, "Too many requests of this admin's"),
             (502, "The engine failed"),
             (503, "The default engine is down"),
         )

@@ -12,13 +12,19 @@ from pydantic import ConfigDict
 
 from app.api.deps import AdminUser, ClientIp, SessionDep, SettingsDep, require_admin
 from app.audit.service import record_event
+from app.core.error_docs import documented_errors
 from app.core.errors import ApiError
 from app.core.limits import RowId
 from app.core.request_model import RequestModel
 from app.users.schemas import Password, UserPublic
 from app.users.service import get_user, set_password
 
-router = APIRouter(prefix="/api/admin/users", tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix="/api/admin/users",
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses=documented_errors(401, 403),
+)
 
 
 class PasswordReset(RequestModel):
@@ -27,7 +33,12 @@ class PasswordReset(RequestModel):
     new_password: Password
 
 
-@router.post("/{user_id}/password", operation_id="admin-reset-password", response_model=UserPublic)
+@router.post(
+    "/{user_id}/password",
+    operation_id="admin-reset-password",
+    response_model=UserPublic,
+    responses=documented_errors(404, 409),
+)
 def reset_password(
     user_id: RowId,
     body: PasswordReset,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.deps import AdminUser, ClientIp, PageDep, SessionDep, SettingsDep
+from app.core.error_docs import documented_errors
 from app.core.limits import RowId
 from app.users import service
 from app.users.schemas import UserCreate, UserPublic, UsersPublic, UserUpdate
@@ -19,7 +20,13 @@ def list_users(session: SessionDep, page: PageDep) -> UsersPublic:
     return UsersPublic(data=[UserPublic.model_validate(user) for user in users], count=count)
 
 
-@router.post("", operation_id="admin-create-user", response_model=UserPublic, status_code=201)
+@router.post(
+    "",
+    operation_id="admin-create-user",
+    response_model=UserPublic,
+    status_code=201,
+    responses=documented_errors(409),
+)
 def create_user(
     body: UserCreate, admin: AdminUser, session: SessionDep, settings: SettingsDep, client_ip: ClientIp
 ) -> UserPublic:
@@ -35,7 +42,12 @@ def create_user(
     return UserPublic.model_validate(user)
 
 
-@router.patch("/{user_id}", operation_id="admin-update-user", response_model=UserPublic)
+@router.patch(
+    "/{user_id}",
+    operation_id="admin-update-user",
+    response_model=UserPublic,
+    responses=documented_errors(404, 409),
+)
 def update_user(
     user_id: RowId, body: UserUpdate, admin: AdminUser, session: SessionDep, client_ip: ClientIp
 ) -> UserPublic:

@@ -5,12 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from app.core.request_model import RequestModel
+from app.core.schema_markers import min_length_from
 from app.users.models import Role
-from app.users.usernames import InvalidUsername, normalize_username
+from app.users.usernames import SCHEMA_PATTERN, InvalidUsername, matches_schema_pattern, normalize_username
 
 # Longer passwords add nothing and cost hashing time; the body limit would stop them anyway.
 MAX_PASSWORD_CHARS = 256
@@ -18,13 +27,19 @@ MAX_PASSWORD_CHARS = 256
 
 def _valid_username(raw: str) -> str:
     try:
+        if not matches_schema_pattern(raw):
+            raise InvalidUsername()
         return normalize_username(raw)
     except InvalidUsername as exc:
         raise PydanticCustomError("username_invalid", str(exc)) from None
 
 
-Username = Annotated[str, Field(max_length=100), AfterValidator(_valid_username)]
-Password = Annotated[str, Field(max_length=MAX_PASSWORD_CHARS)]
+Username = Annotated[
+    str, Field(max_length=100, json_schema_extra={"pattern": SCHEMA_PATTERN}), AfterValidator(_valid_username)
+]
+Password = Annotated[
+    str, Field(max_length=MAX_PASSWORD_CHARS, json_schema_extra=min_length_from("password_min_length"))
+]
 
 
 class UserRegister(RequestModel):
@@ -39,10 +54,18 @@ class UserCreate(UserRegister):
 
 
 class UserUpdate(RequestModel):
-    model_config = ConfigDict(extra="forbid")
+    # Absent is "unchanged"; null is refused (the document says true or false, a role), and so is {}.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    is_active: bool | None = None
-    role: Role | None = None
+    is_active: bool | SkipJsonSchema[None] = None
+    role: Role | SkipJsonSchema[None] = None
+
+    @field_validator("is_active", "role", mode="before")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise PydanticCustomError("update_null", "Cannot be null; leave the field out instead.")
+        return value
 
     @model_validator(mode="after")
     def changes_something(self) -> Self:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from app.api.deps import ClientIp, SessionDep, SettingsDep, TokenCodecDep
 from app.auth.refresh_tokens import issue_tokens
 from app.auth.schemas import TokenResponse
+from app.core.error_docs import documented_errors
 from app.core.request_model import RequestModel
 from app.users.models import Role
 from app.users.schemas import Password, Username, UserPublic
@@ -41,7 +42,13 @@ def setup_status(request: Request, session: SessionDep) -> SetupStatus:
     return SetupStatus(needed=setup is not None and not setup.used and not has_admin(session))
 
 
-@router.post("", operation_id="setup-first-admin", response_model=TokenResponse, status_code=201)
+@router.post(
+    "",
+    operation_id="setup-first-admin",
+    response_model=TokenResponse,
+    status_code=201,
+    responses=documented_errors(403, 404, 410),
+)
 def create_first_admin(
     body: FirstAdmin,
     request: Request,
