@@ -143,8 +143,9 @@ def test_uploading_a_name_again_replaces_the_document_and_a_failed_replacement_k
         first["document_id"],
         3,
     )
-    failed = upload(api, admin, ("replace.tsv", BAD_LEXICON)).json()["results"][0]
-    assert failed["status"] == "failed"
+    failed = upload(api, admin, ("replace.tsv", BAD_LEXICON))
+    assert (failed.status_code, failed.json()["code"]) == (422, "upload_failed")
+    assert "replace.tsv:3: " in failed.json()["detail"]
     assert documents(api, admin)[first["document_id"]]["chunk_count"] == 3
     assert (uploads_dir(api) / "replace.tsv").read_text(encoding="utf-8") == changed
     assert_no_leftovers(api)
@@ -374,10 +375,8 @@ def test_files_past_a_limit_fail_with_a_clear_error_and_leave_nothing(
     api: Api, admin: Account, name: str, make: Any, problem: str
 ) -> None:
     response = upload(api, admin, (name, make()))
-    assert response.status_code == 200, response.text
-    result = response.json()["results"][0]
-    assert result["status"] == "failed"
-    assert problem in result["errors"][0], result["errors"]
+    assert (response.status_code, response.json()["code"]) == (422, "upload_failed"), response.text
+    assert problem in response.json()["detail"]
     assert not (uploads_dir(api) / name).exists()
     assert all(doc["source"] != name for doc in documents(api, admin).values())
     assert_no_leftovers(api)

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.error_docs import documented_errors
 from app.api.deps import AdminUser, ClientIp, ServicesDep, SettingsDep, require_admin
 from app.audit.service import record_event
 from app.bootstrap import Services
@@ -31,7 +32,12 @@ from app.knowledge.schemas import (
 )
 from app.knowledge.store import DocumentInfo
 
-router = APIRouter(prefix=uploads.UPLOAD_PATH, tags=["admin"], dependencies=[Depends(require_admin)])
+router = APIRouter(
+    prefix=uploads.UPLOAD_PATH,
+    tags=["admin"],
+    dependencies=[Depends(require_admin)],
+    responses=documented_errors(401, 403),
+)
 
 # The upload's body is read by the route itself, after the admin guard has run: a body declared as
 # a parameter would be read (all PUXIAN_MAX_UPLOAD_BYTES of it) before the guard could refuse.
@@ -47,6 +53,8 @@ UPLOAD_BODY = {
                         "files": {
                             "type": "array",
                             "items": {"type": "string", "format": "binary"},
+                            "minItems": 1,
+                            "maxItems": 50,  # MAX_FILES_PER_UPLOAD
                             "description": "One or more files: .md .txt .csv .tsv .dict.yaml .pdf .docx "
                             "(UTF-8 for text).",
                         }
@@ -74,7 +82,11 @@ def list_documents(request: Request, services: ServicesDep, settings: SettingsDe
 
 
 @router.post(
-    "", operation_id="admin-upload-documents", response_model=UploadResponse, openapi_extra=UPLOAD_BODY
+    "",
+    operation_id="admin-upload-documents",
+    response_model=UploadResponse,
+    openapi_extra=UPLOAD_BODY,
+    responses=documented_errors(422),
 )
 async def upload_documents(
     request: Request, admin: AdminUser, services: ServicesDep, settings: SettingsDep, client_ip: ClientIp
@@ -83,7 +95,8 @@ async def upload_documents(
 
     Each file gets its own result: a malformed one, or one past a limit (unzipped size, paragraphs,
     pages, nesting, PUXIAN_MAX_UPLOAD_CHUNKS), is `failed` with `file:line: problem` errors and
-    nothing of it is stored, while the others are ingested. The whole request may be at most
+    nothing of it is stored, while the others are ingested. When every file failed, the request
+    is a 422 `upload_failed` whose detail gives each file's first error. The whole request may be at most
     PUXIAN_MAX_UPLOAD_BYTES (413 `body_too_large`); it is read only once the caller is known to be
     an administrator.
     """
@@ -97,6 +110,9 @@ async def upload_documents(
     results = await run_in_threadpool(_ingest_all, services, settings, names, contents)
     files_audited = [{"name": r.filename, "status": r.status, "document_id": r.document_id} for r in results]
     _audit(services, "document.uploaded", admin.user_id, "", {"files": files_audited}, client_ip)
+    if all(result.status == "failed" for result in results):  # nothing was stored: the request failed
+        reasons = "; ".join(result.errors[0] if result.errors else result.filename for result in results)
+        raise ApiError(422, "upload_failed", f"Nothing was imported: {reasons}")
     return UploadResponse(results=results, seconds=round(time.perf_counter() - started, 2))
 
 
@@ -122,7 +138,12 @@ def _ingest_all(services: Services, settings: Settings, names: list[str], conten
     return [uploads.ingest_upload(ingestor, settings, name, data) for name, data in zip(names, contents, strict=True)]
 
 
-@router.delete("/{document_id}", operation_id="admin-delete-document", status_code=204)
+@router.delete(
+    "/{document_id}",
+    operation_id="admin-delete-document",
+    status_code=204,
+    responses=documented_errors(404, 409),
+)
 def delete_document(
     document_id: str, admin: AdminUser, services: ServicesDep, settings: SettingsDep, client_ip: ClientIp
 ) -> None:

@@ -37,6 +37,7 @@ describe("errorMessage", () => {
     expect(errorMessage(new ApiError(503, "engine_busy", "busy", 12))).toBe("现在提问的人太多，请 12 秒后再问。");
     expect(errorMessage(new ApiError(429, "too_many_requests", "slow down", 30))).toBe("提问太频繁了，请 30 秒后再问。");
     expect(errorMessage(new ApiError(413, "body_too_large", "larger than the limit of 20480 KiB."))).toBe("内容太大，超过了 20 MB 的上限。");
+    expect(errorMessage(new ApiError(422, "upload_failed", "Nothing was imported: bad.tsv:3: no gloss"))).toBe("文件未能导入：bad.tsv:3: no gloss");
   });
 
   it("names the syllable and the system of an invalid romanization", async () => {

@@ -168,6 +168,7 @@ export function errorMessage(error: unknown): string {
     const busy = code === "engine_busy" ? "现在提问的人太多" : "提问太频繁了";
     return `${busy}，请 ${retryAfter} 秒后再问。`;
   }
+  if (code === "upload_failed") return `文件未能导入：${detail.replace(/^Nothing was imported: /, "")}`;
   if (code === "missing_field" || code === "unknown_field") {
     const field = fieldOf(detail);
     if (field) return code === "missing_field" ? `缺少必填项：${field}。` : `不被接受的字段：${field}。`;
