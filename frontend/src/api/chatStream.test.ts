@@ -13,6 +13,7 @@ function handlers() {
     onSources: (event: { conversation_id: string; sources: unknown[] }) => seen.push(`sources:${event.conversation_id}:${event.sources.length}`),
     onDelta: (text: string) => seen.push(`delta:${text}`),
     onCards: (cards: WordCard[]) => seen.push(`cards:${cards.map((card) => card.headword).join(",")}`),
+    onQueued: (position: number) => seen.push(`queued:${position}`),
   };
 }
 
@@ -35,6 +36,21 @@ describe("streamChat", () => {
     expect([done.message_id, done.engine, done.timings.total_ms]).toEqual([2, "vllm", 900]);
     expect(server.calls[0]?.body).toEqual({ question: "今天？", engine: "vllm" });
     expect(server.calls[0]?.headers.get("Authorization")).toBe("Bearer access-1");
+  });
+
+  it("passes the queue position on before the sources", async () => {
+    fakeServer({
+      "POST /api/chat/stream": () =>
+        eventStream([
+          ["queued", { position: 2 }],
+          ["sources", { conversation_id: "c1", message_id: 1, sources: SOURCES }],
+          ["delta", { text: "今旦" }],
+          ["done", { message_id: 2, conversation_id: "c1", usage: {}, timings: {}, engine: "vllm", finish_reason: "stop" }],
+        ]),
+    });
+    const h = handlers();
+    await streamChat(new ApiClient(), { question: "今天？" }, h);
+    expect(h.seen).toEqual(["queued:2", "sources:c1:1", "delta:今旦"]);
   });
 
   it("passes the word cards on between sources and the first delta; done carries the grounding check", async () => {

@@ -36,6 +36,8 @@ export interface StreamHandlers {
   onDelta: (text: string) => void;
   /** The word cards of a question about a word, before the answer's text. */
   onCards?: (cards: WordCard[]) => void;
+  /** The engine is busy: `position` questions are answered before this one. */
+  onQueued?: (position: number) => void;
 }
 
 /** Resolves with the `done` event; rejects with an ApiError (carrying the stored message id, if any). */
@@ -101,6 +103,9 @@ function dispatch(kind: string, data: string, handlers: StreamHandlers): DoneEve
       return null;
     case "cards":
       handlers.onCards?.((payload as { cards: WordCard[] }).cards);
+      return null;
+    case "queued":
+      handlers.onQueued?.((payload as { position: number }).position);
       return null;
     case "done":
       return payload as DoneEvent;

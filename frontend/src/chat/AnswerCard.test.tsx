@@ -24,6 +24,7 @@ function reply(change: Partial<ChatMessage> = {}): ChatMessage {
     feedback: null,
     status: "done",
     error: null,
+    queuePosition: null,
     ...change,
   };
 }
@@ -70,6 +71,16 @@ describe("AnswerCard word cards", () => {
   it("shows a card's English only when it has some (questions asked in English)", () => {
     const { answer } = show(reply({ cards: [wordCard({ english: ["chopsticks"], match: "translation" })] }));
     expect(within(answer).getByText("chopsticks")).toHaveAttribute("lang", "en");
+  });
+
+  it("says its place in the queue until the first text arrives", () => {
+    const { answer } = show(reply({ content: "", status: "streaming", queuePosition: 3 }));
+    expect(within(answer).getByText(/排队中：前面还有 3 个问题/)).toHaveAttribute("role", "status");
+  });
+
+  it("says nothing of a queue once text has come", () => {
+    const { answer } = show(reply({ status: "streaming", queuePosition: null }));
+    expect(within(answer).queryByText(/排队中/)).toBeNull();
   });
 
   it("shows no card region for an answer without cards", () => {

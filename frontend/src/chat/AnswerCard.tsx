@@ -27,10 +27,16 @@ export function AnswerCard({ message, onOpenSource, onOpenCard, onFeedback }: An
   const streaming = message.status === "waiting" || message.status === "streaming";
   return (
     <article className="message answer" aria-label="回答" aria-busy={streaming}>
-      {message.status === "waiting" && (
+      {streaming && !message.content && message.queuePosition !== null ? (
         <p className="muted thinking" role="status">
-          正在检索资料…
+          排队中：前面还有 {message.queuePosition} 个问题…
         </p>
+      ) : (
+        message.status === "waiting" && (
+          <p className="muted thinking" role="status">
+            正在检索资料…
+          </p>
+        )
       )}
       <WordCards cards={message.cards} />
       {message.content && <AnswerMarkdown text={message.content} sourceNumbers={numbers} onCite={bySource} />}

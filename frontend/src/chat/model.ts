@@ -18,6 +18,8 @@ export interface ChatMessage {
   feedback: Feedback | null;
   status: "done" | "waiting" | "streaming" | "error" | "stopped";
   error: string | null;
+  /** How many questions the engine answers before this one (the stream's `queued`); null: none. */
+  queuePosition: number | null;
 }
 
 let counter = 0;
@@ -43,6 +45,7 @@ export function localMessage(role: ChatMessage["role"], content: string, status:
     feedback: null,
     status,
     error: null,
+    queuePosition: null,
   };
 }
 
@@ -62,5 +65,6 @@ export function fromStored(message: StoredMessage): ChatMessage {
     feedback: message.feedback,
     status: message.finish_reason === "error" ? "error" : "done",
     error: null,
+    queuePosition: null,
   };
 }

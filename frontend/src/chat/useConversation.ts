@@ -86,7 +86,13 @@ export function useConversation({ conversationId, engine, onStored }: Options) {
               }
             },
             onCards: (cards) => update(answerKey, () => ({ cards })),
-            onDelta: (text) => update(answerKey, (message) => ({ content: message.content + text, status: "streaming" })),
+            onQueued: (position) => update(answerKey, () => ({ queuePosition: position })),
+            onDelta: (text) =>
+              update(answerKey, (message) => ({
+                content: message.content + text,
+                status: "streaming",
+                queuePosition: null,
+              })),
           },
           controller.signal,
         );
