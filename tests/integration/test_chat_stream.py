@@ -22,6 +22,7 @@ from app.bootstrap import Services
 from app.conversations.models import Message
 from app.core.config import Settings
 from app.db.session import Database
+from app.users.models import Role
 from tests.integration.accounts import Api
 from tests.integration.engine_apps import LiveApp, live_app, migrated_database, stream
 from tests.integration.openai_servers import Replica, replicas
@@ -233,6 +234,23 @@ def test_a_client_that_leaves_a_whole_answer_aborts_it_and_the_question_is_kept(
     assert answer.finish_reason == "aborted", "the model was stopped, not left to finish"
     assert live.engine(live_user, "transformers")["in_flight"] == 0
     assert not _generation_threads()
+
+
+def test_an_admin_who_leaves_the_playground_stops_the_model(live: LiveApp) -> None:
+    admin = live.sign_in("playground_leaver", Role.ADMIN)
+    body = {"prompt": "请写一篇很长的文章，介绍莆田的历史。", "max_tokens": 600, "temperature": 0}
+    started = time.monotonic()
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(
+            live.url + "/api/admin/generate", json=body, headers=admin, timeout=httpx.Timeout(60, read=3)
+        )
+    deadline = time.monotonic() + 60
+    while live.engine(admin, "transformers")["in_flight"] or _generation_threads():
+        assert time.monotonic() < deadline, "the generation went on after the admin left"
+        time.sleep(0.05)
+    audit = httpx.get(live.url + "/api/admin/audit-events?action=playground.generated", headers=admin).json()
+    assert [event["details"]["outcome"] for event in audit["data"]] == ["client_closed"], audit
+    assert time.monotonic() - started < 30  # 600 tokens take far longer on this CPU
 
 
 def test_a_ready_engine_other_than_the_default_answers_when_named(

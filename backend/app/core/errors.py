@@ -16,7 +16,7 @@ from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.response_start import StartTrackingSend
-from inference_engine import EngineError, EngineNotLoaded, InvalidPrompt
+from inference_engine import EngineError, EngineNotLoaded, GenerationAborted, InvalidPrompt
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +87,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(EngineError)
     async def engine_error(_: Request, exc: EngineError) -> JSONResponse:
+        if isinstance(exc, GenerationAborted):  # nobody reads it: nginx's 499 names it in the log
+            return error_response(499, "client_closed", "The client closed the request.")
         if isinstance(exc, EngineNotLoaded):
             return error_response(
                 503, "engine_not_ready", "The language model is not loaded yet; try again shortly."

@@ -7,9 +7,10 @@ not hold up the event loop.
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from app.api.deps import AdminUser, ClientIp, DatabaseDep
+from app.core.disconnect import run_until_disconnected
 from app.core.error_docs import GENERATION_ERRORS, documented_errors
 from app.engines.dependencies import EnginesDep
 from app.playground import service
@@ -26,8 +27,13 @@ ROUTE = "/api/admin/generate"
     response_model=GenerateResponse,
     responses=documented_errors(*GENERATION_ERRORS),
 )
-def generate(
-    body: GenerateRequest, admin: AdminUser, engines: EnginesDep, database: DatabaseDep, client_ip: ClientIp
+async def generate(
+    body: GenerateRequest,
+    request: Request,
+    admin: AdminUser,
+    engines: EnginesDep,
+    database: DatabaseDep,
+    client_ip: ClientIp,
 ) -> GenerateResponse:
     """Generate text from a `prompt` (sent as is) or `messages` (through the chat template) on
     `engine` (default: the current default), with no retrieval: for comparing engines by hand.
@@ -35,4 +41,6 @@ def generate(
     Audit-logged as `playground.generated` with the prompt's length, not its text.
     """
     caller = service.Caller(admin.user_id, client_ip, ROUTE)
-    return service.generate_audited(engines, database, body, caller)
+    return await run_until_disconnected(
+        request, lambda abort: service.generate_audited(engines, database, body, caller, abort)
+    )

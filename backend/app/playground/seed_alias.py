@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
 from app.api.deps import AdminUser, ClientIp, DatabaseDep, require_admin
+from app.core.disconnect import run_until_disconnected
 from app.engines.dependencies import EnginesDep
 from app.playground import service
 from app.playground.schemas import (
@@ -91,8 +92,9 @@ router = APIRouter(
         )
     },
 )
-def generate(
+async def generate(
     body: SeedGenerateRequest,
+    request: Request,
     admin: AdminUser,
     engines: EnginesDep,
     database: DatabaseDep,
@@ -101,5 +103,8 @@ def generate(
     """Deprecated: use `POST /api/admin/generate`, which also takes chat messages and reports tokens
     and timings. The prompt is sent to the model as is; options as there, flat in the body."""
     caller = service.Caller(admin.user_id, client_ip, ROUTE)
-    request = GenerateRequest.model_validate(body.model_dump())
-    return SeedGenerateResponse(text=service.generate_audited(engines, database, request, caller).text)
+    playground = GenerateRequest.model_validate(body.model_dump())
+    generated = await run_until_disconnected(
+        request, lambda abort: service.generate_audited(engines, database, playground, caller, abort)
+    )
+    return SeedGenerateResponse(text=generated.text)

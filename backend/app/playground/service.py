@@ -6,6 +6,7 @@ point when engines are compared by hand.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from app.core.errors import ApiError
 from app.db.session import Database
 from app.engines.manager import EngineManager
 from app.playground.schemas import MAX_TOKENS, GenerateRequest, GenerateResponse, Timings, Usage
-from inference_engine import EngineError, EngineNotLoaded, InvalidPrompt
+from inference_engine import EngineError, EngineNotLoaded, GenerationAborted, InvalidPrompt
 
 AUDIT_ACTION = "playground.generated"
 
@@ -28,17 +29,20 @@ class Caller:
     route: str
 
 
-def generate(engines: EngineManager, body: GenerateRequest) -> GenerateResponse:
+def generate(
+    engines: EngineManager, body: GenerateRequest, abort: threading.Event | None = None
+) -> GenerateResponse:
     """Generate on the named engine (None: the default), holding a lease on it while it runs.
 
     Blocking: callers run it in a worker thread. The lease refuses as in the chat API: an unknown
     engine is 422 `engine_unknown`, one that cannot serve now 409 `engine_not_ready` (503 for the default).
+    Setting `abort` (the client went away) stops the model: `GenerationAborted`.
     """
     overrides = body.overrides()
     with engines.lease(body.engine) as lease:
         # The engine's own default may be longer than a playground answer is allowed to be.
         overrides.setdefault("max_tokens", min(lease.engine.config.max_tokens, MAX_TOKENS))
-        result = lease.engine.generate(body.as_prompt(), **overrides)
+        result = lease.engine.generate(body.as_prompt(), abort=abort, **overrides)
     return GenerateResponse(
         engine=lease.name,
         text=result["text"],
@@ -53,12 +57,16 @@ def generate(engines: EngineManager, body: GenerateRequest) -> GenerateResponse:
 
 
 def generate_audited(
-    engines: EngineManager, database: Database, body: GenerateRequest, caller: Caller
+    engines: EngineManager,
+    database: Database,
+    body: GenerateRequest,
+    caller: Caller,
+    abort: threading.Event | None = None,
 ) -> GenerateResponse:
     """`generate`, then an audit event, whichever way it ended. The prompt's text is not stored:
     only its size, the engine and the outcome."""
     try:
-        response = generate(engines, body)
+        response = generate(engines, body, abort)
     except Exception as exc:
         _audit(database, caller, body, body.engine or engines.default_name, {"outcome": _error_code(exc)})
         raise
@@ -92,6 +100,8 @@ def _prompt_chars(body: GenerateRequest) -> int:
 def _error_code(exc: Exception) -> str:
     if isinstance(exc, ApiError):
         return exc.code
+    if isinstance(exc, GenerationAborted):
+        return "client_closed"
     if isinstance(exc, EngineNotLoaded):
         return "engine_not_ready"
     if isinstance(exc, InvalidPrompt):
