@@ -100,6 +100,8 @@ def test_405_names_the_allowed_methods(api: Api) -> None:
     assert response.json()["code"] == "method_not_allowed"
     # GET and POST of one path are two routes: both are named, not only the first that matched.
     assert api.client.options("/api/setup").headers["allow"] == "GET, POST"
+    # The document's most specific path decides: DELETE /api/admin/documents/{id} does not count here.
+    assert api.client.options("/api/admin/documents/reindex").headers["allow"] == "POST"
     openai = api.client.put("/v1/models", headers=api.account("method_tester").headers)
     assert (openai.status_code, openai.headers["allow"]) == (405, "GET")
     assert openai.json()["error"]["code"] == "method_not_allowed"

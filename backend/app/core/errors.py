@@ -6,13 +6,14 @@ clients (the web UI) translate by `code`. No stack trace ever leaves the server.
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 
-from fastapi import FastAPI, Request, routing
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from app.core.response_start import StartTrackingSend
@@ -82,7 +83,9 @@ def install_error_handlers(app: FastAPI) -> None:
         response = error_response(exc.status_code, codes.get(exc.status_code, "http_error"), str(exc.detail))
         response.headers.update(exc.headers or {})
         if exc.status_code == 405:
-            response.headers["Allow"] = ", ".join(allowed_methods(request))
+            allowed = allowed_methods(request)
+            if allowed is not None:  # else Starlette's own (the web UI's paths)
+                response.headers["Allow"] = allowed
         return response
 
     @app.exception_handler(EngineError)
@@ -108,16 +111,30 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_middleware(UnexpectedErrors)
 
 
-def allowed_methods(request: Request) -> list[str]:
-    """Every method some route of the app takes at this path. Starlette's own 405 names only the
-    first route that matched, though GET and POST of one path are often two routes."""
-    methods: set[str] = set()
-    path_only = {**request.scope, "method": "\0"}  # no route takes this method: paths alone match
-    for route in routing.iter_route_contexts(request.app.router.routes):  # included routers too
-        match, _ = route.route.matches(path_only)
-        if match is not Match.NONE:
-            methods |= route.methods or set()
-    return sorted(methods)
+def allowed_methods(request: Request) -> str | None:
+    """The methods the OpenAPI document gives the path (None: a path it does not describe).
+
+    Starlette's own 405 names only the first route that matched, though GET and POST of one path
+    are often two routes; and a route's pattern can take paths the document gives to another
+    (`DELETE /api/admin/documents/{document_id}` takes `/api/admin/documents/reindex`). The document
+    says what a client may do: its most specific path that matches decides.
+    """
+    path = request.scope["path"]
+    matches = [
+        (template.count("{"), operations)
+        for template, operations in request.app.openapi()["paths"].items()
+        if _template_pattern(template).fullmatch(path)
+    ]
+    if not matches:
+        return None
+    _, operations = min(matches, key=lambda match: match[0])
+    return ", ".join(sorted(method.upper() for method in operations))
+
+
+@functools.cache
+def _template_pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{[^}]+\})", template)
+    return re.compile("".join("[^/]+" if part.startswith("{") else re.escape(part) for part in parts))
 
 
 class UnexpectedErrors:
