@@ -78,3 +78,14 @@ def test_a_question_asking_for_a_year_a_duration_or_a_head_count_needs_a_passage
     assert reason("莆仙戏是哪一年改名的？", dated) is None
     assert reason("How many people speak the Puxian dialect?", retrieved(TONES)) == "answer_type"
     assert reason("How many people speak the Puxian dialect?", retrieved("莆仙话使用者约 250 万人。")) is None
+
+
+def test_the_year_must_be_in_a_passage_about_what_the_question_names() -> None:
+    sect = Chunk("religion#1", "religion", "宗教", "", "三一教是林龙江创立的莆仙本土宗教。", 1)
+    mazu = Chunk("mazu#1", "mazu", "妈祖", "", "妈祖林默生于宋代，出生在湄洲岛。", 2)
+    both = RetrievalResult([RetrievalHit(sect, 0.03, 1), RetrievalHit(mazu, 0.02, 2)], 0.92, 5.0, [])
+    question = "三一教的创始人林龙江是哪一年出生的？"
+    assert reason(question, both) == "answer_type", "a year, but in the passage on Mazu"
+    dated = Chunk("religion#2", "religion", "宗教", "", "林龙江生于明代正德年间，创立三一教。", 3)
+    answered = RetrievalResult([RetrievalHit(dated, 0.03, 1), RetrievalHit(mazu, 0.02, 2)], 0.92, 5.0, [])
+    assert reason(question, answered) is None

@@ -131,9 +131,37 @@ def _unsupported_numbers(text: str, retrieval: RetrievalResult) -> bool:
 
 def _no_answer_of_its_type(text: str, retrieval: RetrievalResult) -> bool:
     """Whether the question asks for a year, a duration or a number of people and none of the
-    passages an answer would be built from holds one."""
-    passages = normalize(" ".join(hit.chunk.text for hit in retrieval.hits[:ANSWER_PASSAGES]))
-    return any(asks.search(text) and not answer.search(passages) for asks, answer in _ANSWER_TYPES)
+    passages an answer would be built from holds one beside what the question is about: a year in
+    a passage on Mazu does not answer when 林龙江 was born."""
+    passages = [normalize(hit.chunk.text) for hit in retrieval.hits[:ANSWER_PASSAGES]]
+    searched = " ".join(normalize(hit.chunk.text) for hit in retrieval.hits[:PASSAGES_SEARCHED])
+    for asks, answer in _ANSWER_TYPES:
+        if not asks.search(text):
+            continue
+        subjects = _known_subjects(asks.sub(" ", normalize(text)), searched)
+        if not any(answer.search(passage) and _about(passage, subjects) for passage in passages):
+            return True
+    return False
+
+
+def _known_subjects(text: str, passages: str) -> list[str]:
+    """The longest runs of three or more Han characters of the question that the passages hold (the
+    names and terms it is about)."""
+    found: list[str] = []
+    for run in re.findall(r"[\u4e00-\u9fff]{3,}", text):
+        start = 0
+        while start <= len(run) - 3:
+            end = next((e for e in range(len(run), start + 2, -1) if run[start:e] in passages), None)
+            if end is None:
+                start += 1
+                continue
+            found.append(run[start:end])
+            start = end
+    return found
+
+
+def _about(passage: str, subjects: list[str]) -> bool:
+    return not subjects or any(subject in passage for subject in subjects)
 
 
 def _any_word_found(asked: WordQuestion, retrieval: RetrievalResult) -> bool:
