@@ -72,6 +72,8 @@ _ANSWER_TYPES = (
 )
 ANSWER_PASSAGES = 3  # the passages an answer is built from (top_k's default)
 PASSAGES_SEARCHED = 5  # an asked word must be in one of the best passages
+# A name a question is about is short; bounding the runs tried keeps a 2,000-character question cheap.
+MAX_SUBJECT_CHARS = 8
 MAX_CHECKED_WORD = 3  # longer Mandarin "words" are phrases, whose words a passage may hold apart
 
 
@@ -145,13 +147,14 @@ def _no_answer_of_its_type(text: str, retrieval: RetrievalResult) -> bool:
 
 
 def _known_subjects(text: str, passages: str) -> list[str]:
-    """The longest runs of three or more Han characters of the question that the passages hold (the
-    names and terms it is about)."""
+    """The longest runs of three to MAX_SUBJECT_CHARS Han characters of the question that the
+    passages hold (the names and terms it is about)."""
     found: list[str] = []
     for run in re.findall(r"[\u4e00-\u9fff]{3,}", text):
         start = 0
         while start <= len(run) - 3:
-            end = next((e for e in range(len(run), start + 2, -1) if run[start:e] in passages), None)
+            longest = min(len(run), start + MAX_SUBJECT_CHARS)
+            end = next((e for e in range(longest, start + 2, -1) if run[start:e] in passages), None)
             if end is None:
                 start += 1
                 continue
